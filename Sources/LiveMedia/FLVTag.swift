@@ -1,0 +1,23 @@
+/// One FLV tag: its type, timestamp and body, as read from the wire.
+public struct FLVTag: Sendable, Equatable {
+    /// FLV tag types.
+    public enum Kind: UInt8, Sendable {
+        case audio = 8
+        case video = 9
+        case script = 18
+    }
+
+    /// What the tag carries.
+    public var kind: Kind
+    /// Decode timestamp in milliseconds (24 bits plus the extension byte).
+    public var timestamp: UInt32
+    /// The tag body.
+    public var body: [UInt8]
+
+    /// Creates a tag.
+    public init(kind: Kind, timestamp: UInt32, body: [UInt8]) {
+        self.kind = kind
+        self.timestamp = timestamp
+        self.body = body
+    }
+}

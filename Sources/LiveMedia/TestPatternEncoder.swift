@@ -1,0 +1,265 @@
+import CLibAV
+import CLibAVShims
+import Foundation
+
+/// Encodes a synthetic live source in-process with libavcodec: a moving test pattern with the frame's media
+/// time drawn in the picture (H.264 through libx264) and a tone with a beep every second (AAC).
+///
+/// The simulator's CDN serves it as a live stream; the drawn time lets a person check chat sync by eye.
+/// Not thread-safe: use one instance from one thread. Encoding is real CPU work (blocking); call it off the
+/// cooperative pool.
+public final class TestPatternEncoder {
+    /// Picture width in pixels.
+    public let width: Int
+    /// Picture height in pixels.
+    public let height: Int
+    /// Frames per second.
+    public let framesPerSecond: Int
+    /// The H.264 `avcC` record for the FLV sequence header.
+    public private(set) var avcC: [UInt8] = []
+    /// The AAC AudioSpecificConfig for the FLV sequence header.
+    public private(set) var audioSpecificConfig: [UInt8] = []
+
+    private var video: UnsafeMutablePointer<AVCodecContext>?
+    private var audio: UnsafeMutablePointer<AVCodecContext>?
+    private var videoFrame: UnsafeMutablePointer<AVFrame>?
+    private var audioFrame: UnsafeMutablePointer<AVFrame>?
+    private let packet: UnsafeMutablePointer<AVPacket>
+    private var background: [UInt8] = []
+    private var nextVideoFrame: Int64 = 0
+    private var nextAudioSample: Int64 = 0
+    private let audioSampleRate: Int32 = 44100
+
+    /// Opens the encoders.
+    /// - Throws: ``LiveMediaError/encoderUnavailable(_:)`` without libx264, or a libav error.
+    public init(width: Int = 640, height: Int = 360, framesPerSecond: Int = 30, videoBitrate: Int = 1_000_000) throws(LiveMediaError) {
+        _ = LibAVLogging.quiet
+        self.width = width
+        self.height = height
+        self.framesPerSecond = framesPerSecond
+        guard let packet = av_packet_alloc() else {
+            throw .libav(operation: "av_packet_alloc", code: ttr_av_error(ENOMEM), message: "out of memory")
+        }
+        self.packet = packet
+        try self.openVideo(bitrate: videoBitrate)
+        try self.openAudio()
+        self.background = Self.makeBackground(width: width, height: height)
+    }
+
+    deinit {
+        avcodec_free_context(&self.video)
+        avcodec_free_context(&self.audio)
+        av_frame_free(&self.videoFrame)
+        av_frame_free(&self.audioFrame)
+        var packet: UnsafeMutablePointer<AVPacket>? = self.packet
+        av_packet_free(&packet)
+    }
+
+    private func openVideo(bitrate: Int) throws(LiveMediaError) {
+        guard let codec = avcodec_find_encoder_by_name("libx264") else { throw .encoderUnavailable("libx264") }
+        guard let context = avcodec_alloc_context3(codec), let frame = av_frame_alloc() else {
+            throw .libav(operation: "avcodec_alloc_context3", code: ttr_av_error(ENOMEM), message: "out of memory")
+        }
+        self.video = context
+        self.videoFrame = frame
+        context.pointee.width = Int32(self.width)
+        context.pointee.height = Int32(self.height)
+        context.pointee.time_base = AVRational(num: 1, den: Int32(self.framesPerSecond))
+        context.pointee.framerate = AVRational(num: Int32(self.framesPerSecond), den: 1)
+        context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        context.pointee.gop_size = Int32(self.framesPerSecond * 2)
+        context.pointee.max_b_frames = 0
+        context.pointee.bit_rate = Int64(bitrate)
+        context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
+        av_opt_set(context.pointee.priv_data, "preset", "veryfast", 0)
+        av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
+        try check(avcodec_open2(context, codec, nil), "opening the libx264 encoder")
+        let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
+        guard let record = extradata.first == 1 ? extradata : H264Configuration.avcC(fromAnnexB: extradata) else {
+            throw .libav(operation: "libx264 global header", code: -1, message: "no SPS/PPS in the encoder's extradata")
+        }
+        self.avcC = record
+        frame.pointee.width = Int32(self.width)
+        frame.pointee.height = Int32(self.height)
+        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        try check(av_frame_get_buffer(frame, 0), "allocating a video frame")
+    }
+
+    private func openAudio() throws(LiveMediaError) {
+        guard let codec = avcodec_find_encoder(AV_CODEC_ID_AAC) else { throw .encoderUnavailable("aac") }
+        guard let context = avcodec_alloc_context3(codec), let frame = av_frame_alloc() else {
+            throw .libav(operation: "avcodec_alloc_context3", code: ttr_av_error(ENOMEM), message: "out of memory")
+        }
+        self.audio = context
+        self.audioFrame = frame
+        context.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        context.pointee.sample_rate = self.audioSampleRate
+        av_channel_layout_default(&context.pointee.ch_layout, 2)
+        context.pointee.bit_rate = 96_000
+        context.pointee.time_base = AVRational(num: 1, den: self.audioSampleRate)
+        context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
+        try check(avcodec_open2(context, codec, nil), "opening the AAC encoder")
+        self.audioSpecificConfig = Array(
+            UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size))
+        )
+        frame.pointee.nb_samples = context.pointee.frame_size
+        frame.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
+        frame.pointee.sample_rate = self.audioSampleRate
+        av_channel_layout_copy(&frame.pointee.ch_layout, &context.pointee.ch_layout)
+        try check(av_frame_get_buffer(frame, 0), "allocating an audio frame")
+    }
+
+    /// The media time of the next video frame, in ms.
+    public var nextVideoTime: Int64 { self.nextVideoFrame * 1000 / Int64(self.framesPerSecond) }
+
+    /// Draws and encodes the next video frame, then encodes audio up to the same media time.
+    /// - Returns: the packets the encoders produced (video in AVCC form), in decode order per track.
+    public func encodeNextFrame() throws(LiveMediaError) -> [MediaPacket] {
+        guard let context = self.video, let frame = self.videoFrame else { return [] }
+        try check(av_frame_make_writable(frame), "making the video frame writable")
+        self.draw(into: frame, frameIndex: self.nextVideoFrame)
+        frame.pointee.pts = self.nextVideoFrame
+        self.nextVideoFrame += 1
+        var packets = try self.encode(context, frame: frame, track: .video)
+        packets += try self.encodeAudio(upTo: self.nextVideoTime)
+        return packets
+    }
+
+    private func encodeAudio(upTo milliseconds: Int64) throws(LiveMediaError) -> [MediaPacket] {
+        guard let context = self.audio, let frame = self.audioFrame else { return [] }
+        var packets: [MediaPacket] = []
+        let samplesPerFrame = Int(context.pointee.frame_size)
+        let rate = Int64(self.audioSampleRate)
+        while self.nextAudioSample * 1000 / rate < milliseconds {
+            try check(av_frame_make_writable(frame), "making the audio frame writable")
+            for channel in 0..<2 {
+                let samples = UnsafeMutableRawPointer(frame.pointee.extended_data[channel]!).assumingMemoryBound(to: Float.self)
+                for index in 0..<samplesPerFrame {
+                    let sample = self.nextAudioSample + Int64(index)
+                    let inBeep = sample % rate < rate / 10
+                    let frequency: Double = inBeep ? 880 : 440
+                    let amplitude: Double = inBeep ? 0.4 : 0.1
+                    samples[index] = Float(amplitude * sin(2 * Double.pi * frequency * Double(sample) / Double(rate)))
+                }
+            }
+            frame.pointee.pts = self.nextAudioSample
+            self.nextAudioSample += Int64(samplesPerFrame)
+            packets += try self.encode(context, frame: frame, track: .audio)
+        }
+        return packets
+    }
+
+    private func encode(
+        _ context: UnsafeMutablePointer<AVCodecContext>, frame: UnsafeMutablePointer<AVFrame>, track: MediaPacket.Track
+    ) throws(LiveMediaError) -> [MediaPacket] {
+        try check(avcodec_send_frame(context, frame), "encoding a \(track) frame")
+        var packets: [MediaPacket] = []
+        let milliseconds = AVRational(num: 1, den: 1000)
+        while true {
+            let result = avcodec_receive_packet(context, self.packet)
+            if result == ttr_av_error_eagain() || result == ttr_av_error_eof() { break }
+            try check(result, "receiving an encoded \(track) packet")
+            let bytes = Array(UnsafeBufferPointer(start: self.packet.pointee.data, count: Int(self.packet.pointee.size)))
+            packets.append(
+                MediaPacket(
+                    track: track,
+                    dts: av_rescale_q(self.packet.pointee.dts, context.pointee.time_base, milliseconds),
+                    pts: av_rescale_q(self.packet.pointee.pts, context.pointee.time_base, milliseconds),
+                    isKeyframe: self.packet.pointee.flags & AV_PKT_FLAG_KEY != 0,
+                    data: track == .video ? AnnexB.lengthPrefixed(bytes) : bytes
+                )
+            )
+            av_packet_unref(self.packet)
+        }
+        return packets
+    }
+
+    // MARK: - Picture
+
+    /// Luma of colour bars plus a gradient, computed once; chroma planes are filled per frame.
+    private static func makeBackground(width: Int, height: Int) -> [UInt8] {
+        var luma = [UInt8](repeating: 0, count: width * height)
+        let bars: [UInt8] = [235, 210, 170, 145, 106, 81, 41, 16]
+        for y in 0..<height {
+            for x in 0..<width {
+                luma[y * width + x] = y < height * 2 / 3 ? bars[x * bars.count / width] : UInt8(16 + x * 219 / width)
+            }
+        }
+        return luma
+    }
+
+    private func draw(into frame: UnsafeMutablePointer<AVFrame>, frameIndex: Int64) {
+        let lumaStride = Int(frame.pointee.linesize.0)
+        let luma = frame.pointee.data.0!
+        self.background.withUnsafeBufferPointer { background in
+            for y in 0..<self.height {
+                (luma + y * lumaStride).update(from: background.baseAddress! + y * self.width, count: self.width)
+            }
+        }
+        // A box sweeping left to right once every two seconds shows motion.
+        let boxX = Int(frameIndex % Int64(self.framesPerSecond * 2)) * (self.width - 40) / (self.framesPerSecond * 2)
+        Self.fill(luma, stride: lumaStride, x: boxX, y: self.height * 2 / 3 - 50, width: 40, height: 40, value: 235)
+        // The media time, "SSSSS.mmm", in seven-segment digits on a dark band.
+        let milliseconds = frameIndex * 1000 / Int64(self.framesPerSecond)
+        let text = String(format: "%05lld.%03lld", milliseconds / 1000, milliseconds % 1000)
+        let digitWidth = 24
+        let digitHeight = 44
+        let textWidth = text.count * (digitWidth + 8)
+        let originX = (self.width - textWidth) / 2
+        let originY = self.height - digitHeight - 20
+        Self.fill(luma, stride: lumaStride, x: originX - 10, y: originY - 10, width: textWidth + 20, height: digitHeight + 20, value: 16)
+        for (index, character) in text.enumerated() {
+            Self.drawDigit(character, luma: luma, stride: lumaStride, x: originX + index * (digitWidth + 8), y: originY, width: digitWidth, height: digitHeight)
+        }
+        let chromaHeight = self.height / 2
+        let chromaWidth = self.width / 2
+        for plane in 1...2 {
+            let data = plane == 1 ? frame.pointee.data.1! : frame.pointee.data.2!
+            let stride = Int(plane == 1 ? frame.pointee.linesize.1 : frame.pointee.linesize.2)
+            for y in 0..<chromaHeight {
+                let value: UInt8 = y < chromaHeight * 2 / 3 ? (plane == 1 ? 90 : 170) : 128
+                (data + y * stride).update(repeating: value, count: chromaWidth)
+            }
+        }
+    }
+
+    private static func fill(_ plane: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int, width: Int, height: Int, value: UInt8) {
+        for row in max(y, 0)..<(y + height) {
+            (plane + row * stride + max(x, 0)).update(repeating: value, count: width)
+        }
+    }
+
+    /// Segments a–g of a seven-segment display for each digit.
+    private static let segments: [Character: [Bool]] = [
+        "0": [true, true, true, true, true, true, false], "1": [false, true, true, false, false, false, false],
+        "2": [true, true, false, true, true, false, true], "3": [true, true, true, true, false, false, true],
+        "4": [false, true, true, false, false, true, true], "5": [true, false, true, true, false, true, true],
+        "6": [true, false, true, true, true, true, true], "7": [true, true, true, false, false, false, false],
+        "8": [true, true, true, true, true, true, true], "9": [true, true, true, true, false, true, true],
+    ]
+
+    private static func drawDigit(
+        _ character: Character, luma: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int, width: Int, height: Int
+    ) {
+        let thickness = 4
+        let half = height / 2
+        if character == "." {
+            fill(luma, stride: stride, x: x + width / 2 - 3, y: y + height - 6, width: 6, height: 6, value: 235)
+            return
+        }
+        guard let lit = segments[character] else { return }
+        let bars: [(Int, Int, Int, Int)] = [
+            (x, y, width, thickness),  // a
+            (x + width - thickness, y, thickness, half),  // b
+            (x + width - thickness, y + half, thickness, half),  // c
+            (x, y + height - thickness, width, thickness),  // d
+            (x, y + half, thickness, half),  // e
+            (x, y, thickness, half),  // f
+            (x, y + half - thickness / 2, width, thickness),  // g
+        ]
+        for (segment, on) in lit.enumerated() where on {
+            let bar = bars[segment]
+            fill(luma, stride: stride, x: bar.0, y: bar.1, width: bar.2, height: bar.3, value: 235)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TikTokLive
+
+/// A local, faithful fake of TikTok LIVE: web API, webcast API, sign server, event WebSocket and FLV CDN, on one
+/// loopback port, playing a ``SimulatorScenario``.
+///
+/// ``run(port:onListening:)`` serves until graceful shutdown or cancellation; the scenario plays alongside.
+/// Everything the simulator does is logged in ``groundTruth`` for tests to compare against.
+public final class TikTokSimulator: Sendable {
+    /// What the simulator did.
+    public let groundTruth = GroundTruth()
+    let rooms: [SimulatedRoom]
+    let logger: Logger
+
+    /// Creates a simulator for `scenario`. Nothing is served until ``run(port:onListening:)``.
+    public init(scenario: SimulatorScenario = .builtIn(), logger: Logger) {
+        self.logger = logger
+        let groundTruth = self.groundTruth
+        self.rooms = scenario.creators.map { SimulatedRoom(creator: $0, groundTruth: groundTruth) }
+    }
+
+    /// Serves on `127.0.0.1:port` (0 picks a free port) and plays the scenario, until cancelled or, when run inside
+    /// a `ServiceGroup`, until graceful shutdown (which closes the server cleanly).
+    /// - Parameter onListening: called once with the bound port, before any scenario step.
+    /// - Throws: when the port cannot be bound.
+    public func run(port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        self.addWebRoutes(to: router)
+        self.addWebcastRoutes(to: router)
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade { request, _, _ in
+                try await self.shouldUpgrade(request)
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "tiktok-sim"),
+            onServerRunning: { channel in
+                startedContinuation.yield(channel.localAddress?.port ?? port)
+                startedContinuation.finish()
+            },
+            logger: self.logger
+        )
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await app.run()
+                return true
+            }
+            for await boundPort in started {
+                await onListening(boundPort)
+                break
+            }
+            for room in self.rooms {
+                group.addTask {
+                    try? await cancelWhenGracefulShutdown { try await self.play(room) }
+                    return false
+                }
+            }
+            // The server ends on graceful shutdown (of an enclosing ServiceGroup) or cancellation; then so do we.
+            while let serverEnded = try await group.next(), !serverEnded {}
+            group.cancelAll()
+        }
+    }
+
+    /// Plays one creator's timeline: offline, live with chat, ended with control action 3.
+    private func play(_ room: SimulatedRoom) async throws {
+        let creator = room.creator
+        try await Task.sleep(for: creator.liveAfter)
+        try room.goLive(logger: self.logger)
+        self.logger.info("simulated live started", metadata: ["creator": "\(creator.uniqueID)"])
+        let chatStart = ContinuousClock.now + .seconds(1)
+        let liveEnd = ContinuousClock.now + creator.liveDuration
+        let chatEnd = liveEnd - .seconds(1)
+        try await Task.sleep(until: chatStart)
+        var index = 0
+        while ContinuousClock.now + creator.chatInterval < chatEnd {
+            let script = ChatScript.lines[index % ChatScript.lines.count]
+            room.pushChat(script.comment, from: ChatScript.user(script.userIndex))
+            index += 1
+            try await Task.sleep(for: creator.chatInterval)
+        }
+        try await Task.sleep(until: liveEnd)
+        await room.end(action: 3, linger: .seconds(1))
+        self.logger.info("simulated live ended", metadata: ["creator": "\(creator.uniqueID)", "chat.count": "\(index)"])
+    }
+
+    func room(uniqueID: String) -> SimulatedRoom? { self.rooms.first { $0.creator.uniqueID == uniqueID } }
+    func room(roomID: String) -> SimulatedRoom? { self.rooms.first { String($0.creator.roomID) == roomID } }
+    func room(streamID: Int64) -> SimulatedRoom? { self.rooms.first { $0.streamID == streamID } }
+}
+
+/// The built-in chat: varied scripts and lengths, emoji and right-to-left text.
+enum ChatScript {
+    static let lines: [(userIndex: Int, comment: String)] = [
+        (0, "hello from the simulator 👋"),
+        (1, "first!"),
+        (2, "مرحبا بالجميع"),
+        (3, "what game is this?"),
+        (0, "😂😂😂"),
+        (1, "this is a much longer comment that goes on for a while, to check that long lines survive the trip <b>&</b>"),
+        (2, "שלום"),
+        (3, "gg"),
+    ]
+
+    static let users: [(id: Int64, uniqueID: String, nickname: String)] = [
+        (7_100_000_000_000_000_001, "viewer_one", "Viewer One"),
+        (7_100_000_000_000_000_002, "viewer_two", "Zweiter Zuschauer"),
+        (7_100_000_000_000_000_003, "viewer_three", "مشاهد"),
+        (7_100_000_000_000_000_004, "viewer_four", "🎮 gamer"),
+    ]
+
+    static func user(_ index: Int) -> Webcast_User {
+        let info = users[index % users.count]
+        var user = Webcast_User()
+        user.id = info.id
+        user.idStr = String(info.id)
+        user.displayID = info.uniqueID
+        user.nickname = info.nickname
+        return user
+    }
+}

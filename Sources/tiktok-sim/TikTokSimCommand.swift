@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TikTokSimulator
+import UnixSignals
+
+/// `tiktok-sim`: serves a simulated TikTok LIVE on loopback until interrupted.
+@main
+struct TikTokSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tiktok-sim",
+        abstract: "A local fake of TikTok LIVE (web API, sign server, event WebSocket, FLV CDN) for tests and demos."
+    )
+
+    @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.")
+    var port: Int = 0
+
+    @Option(help: "Seconds from start until the built-in creator goes live.")
+    var liveAfter: Double = 1
+
+    @Option(help: "Seconds the built-in creator stays live.")
+    var duration: Double = 30
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .notice
+
+    func validate() throws {
+        guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard self.duration > 0, self.liveAfter >= 0 else {
+            throw ValidationError("--duration must be positive and --live-after not negative")
+        }
+    }
+
+    func run() async throws {
+        let level = self.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tiktok-sim")
+        let simulator = TikTokSimulator(
+            scenario: .builtIn(
+                liveAfter: .milliseconds(Int(self.liveAfter * 1000)), liveDuration: .milliseconds(Int(self.duration * 1000))
+            ),
+            logger: logger
+        )
+        let service = SimulatorService(simulator: simulator, port: self.port) { port in
+            print("listening on http://127.0.0.1:\(port)")
+            fflush(nil)  // a parent process waits for this first line
+        }
+        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger).run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
