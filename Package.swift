@@ -126,14 +126,22 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "TikTokLiveTests",
-            dependencies: ["TikTokLive", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "TikTokLive", "CurlTransport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LiveMediaTests", dependencies: ["LiveMedia"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatTimelineTests", dependencies: ["ChatTimeline"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TikTokRecorder", "TikTokSimulator", "LiveMedia", "ChatTimeline"],
+            dependencies: [
+                "TikTokRecorder", "TikTokSimulator", "LiveMedia", "ChatTimeline", "TikTokLive",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

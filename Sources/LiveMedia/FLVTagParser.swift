@@ -4,8 +4,8 @@
 /// ``LiveMediaError/malformedFLV(offset:reason:)`` naming the byte offset, so hostile input cannot make it
 /// allocate without bound.
 public struct FLVTagParser: Sendable {
-    /// The largest tag body accepted (16 MiB; real video tags are well under 1 MiB).
-    public static let maximumTagSize = 16 << 20
+    /// The largest tag body accepted (8 MiB; even 1080p keyframes stay well under 4 MiB).
+    public static let maximumTagSize = 8 << 20
 
     private var buffer: [UInt8] = []
     private var readIndex = 0

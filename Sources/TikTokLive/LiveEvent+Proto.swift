@@ -54,7 +54,7 @@ extension LiveEvent {
             (common, user, kind) = (delete.common, nil, .delete(messageIDs: delete.deleteMsgIds, userIDs: delete.deleteUserIds))
         default:
             // Every event starts with the common header; read it if it is there, but never fail on it.
-            common = (try? Webcast_ChatMessage(serializedBytes: payload).common) ?? Webcast_CommonMessageData()
+            common = (try? Webcast_EventHeader(serializedBytes: payload).common) ?? Webcast_CommonMessageData()
             (user, kind) = (nil, .unknown(payload: [UInt8](payload)))
         }
         self.init(

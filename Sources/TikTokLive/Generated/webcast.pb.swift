@@ -320,6 +320,29 @@ public nonisolated struct Webcast_UserIdentity: Sendable {
   public init() {}
 }
 
+/// Field 1 of every event message, read alone: decodes the header of any event, known or not, because every
+/// other field is skipped as unknown.
+public nonisolated struct Webcast_EventHeader: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+}
+
 public nonisolated struct Webcast_EmoteModel: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1450,6 +1473,40 @@ nonisolated extension Webcast_UserIdentity: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.isFollowerOfAnchor != rhs.isFollowerOfAnchor {return false}
     if lhs.isModeratorOfAnchor != rhs.isModeratorOfAnchor {return false}
     if lhs.isAnchor != rhs.isAnchor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_EventHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EventHeader"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_EventHeader, rhs: Webcast_EventHeader) -> Bool {
+    if lhs._common != rhs._common {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

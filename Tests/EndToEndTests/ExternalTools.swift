@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs outside programs for tests: `ffprobe` as an independent witness, and our own built executables.
+enum ExternalTools {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `executable` with `arguments` and returns its standard output; throws on a non-zero exit.
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The path of Debian's `ffprobe` or `ffmpeg` (installed by `.ci/run`; tests only, never the product).
+    static func ffmpegTool(_ name: String) throws -> String {
+        for directory in ["/usr/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+            return "\(directory)/\(name)"
+        }
+        throw Failure(description: "\(name) not found: apt-get install ffmpeg (tests use it as an outside witness)")
+    }
+
+    /// A product built next to the test bundle, such as `tiktok-sim`.
+    static func builtProduct(_ name: String) throws -> String {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for directory in [runner, runner.deletingLastPathComponent(), repository.appendingPathComponent(".build/debug")] {
+            let path = directory.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw Failure(description: "\(name) was not built; run `swift build` before `swift test`")
+    }
+}
