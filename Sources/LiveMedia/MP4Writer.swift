@@ -62,7 +62,8 @@ final class MP4Writer {
         try check(avformat_write_header(context, &options), "writing the MP4 header of \(path)")
     }
 
-    private static func newStream(_ context: UnsafeMutablePointer<AVFormatContext>) throws(LiveMediaError) -> UnsafeMutablePointer<AVStream> {
+    private static func newStream(_ context: UnsafeMutablePointer<AVFormatContext>) throws(LiveMediaError) -> UnsafeMutablePointer<AVStream>
+    {
         guard let stream = avformat_new_stream(context, nil) else {
             throw .libav(operation: "avformat_new_stream", code: ttr_av_error(ENOMEM), message: "out of memory")
         }

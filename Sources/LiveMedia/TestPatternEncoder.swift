@@ -25,7 +25,7 @@ public final class TestPatternEncoder {
     private var videoFrame: UnsafeMutablePointer<AVFrame>?
     private var audioFrame: UnsafeMutablePointer<AVFrame>?
     private let packet: UnsafeMutablePointer<AVPacket>
-    private var background: [UInt8] = []
+    private var background: [[UInt8]] = []
     private var nextVideoFrame: Int64 = 0
     private var nextAudioSample: Int64 = 0
     private let audioSampleRate: Int32 = 44100
@@ -176,24 +176,46 @@ public final class TestPatternEncoder {
 
     // MARK: - Picture
 
-    /// Luma of colour bars plus a gradient, computed once; chroma planes are filled per frame.
-    private static func makeBackground(width: Int, height: Int) -> [UInt8] {
+    /// 75% colour bars (white, yellow, cyan, green, magenta, red, blue, black) as (Y, Cb, Cr), BT.601.
+    private static let bars: [(y: UInt8, u: UInt8, v: UInt8)] = [
+        (180, 128, 128), (162, 44, 142), (131, 156, 44), (112, 72, 58),
+        (84, 184, 198), (65, 100, 212), (35, 212, 114), (16, 128, 128),
+    ]
+
+    /// The static picture (bars over a grey ramp) as three planes, computed once and copied into each frame.
+    private static func makeBackground(width: Int, height: Int) -> [[UInt8]] {
+        let barsHeight = height * 2 / 3
         var luma = [UInt8](repeating: 0, count: width * height)
-        let bars: [UInt8] = [235, 210, 170, 145, 106, 81, 41, 16]
         for y in 0..<height {
             for x in 0..<width {
-                luma[y * width + x] = y < height * 2 / 3 ? bars[x * bars.count / width] : UInt8(16 + x * 219 / width)
+                luma[y * width + x] = y < barsHeight ? Self.bars[x * Self.bars.count / width].y : UInt8(16 + x * 219 / width)
             }
         }
-        return luma
+        let chromaWidth = width / 2
+        let chromaHeight = height / 2
+        var blue = [UInt8](repeating: 128, count: chromaWidth * chromaHeight)
+        var red = [UInt8](repeating: 128, count: chromaWidth * chromaHeight)
+        for y in 0..<(barsHeight / 2) {
+            for x in 0..<chromaWidth {
+                let bar = Self.bars[x * 2 * Self.bars.count / width]
+                blue[y * chromaWidth + x] = bar.u
+                red[y * chromaWidth + x] = bar.v
+            }
+        }
+        return [luma, blue, red]
     }
 
     private func draw(into frame: UnsafeMutablePointer<AVFrame>, frameIndex: Int64) {
         let lumaStride = Int(frame.pointee.linesize.0)
         let luma = frame.pointee.data.0!
-        self.background.withUnsafeBufferPointer { background in
-            for y in 0..<self.height {
-                (luma + y * lumaStride).update(from: background.baseAddress! + y * self.width, count: self.width)
+        let planes = [
+            (luma, lumaStride, self.width, self.height),
+            (frame.pointee.data.1!, Int(frame.pointee.linesize.1), self.width / 2, self.height / 2),
+            (frame.pointee.data.2!, Int(frame.pointee.linesize.2), self.width / 2, self.height / 2),
+        ]
+        for (index, (data, stride, width, height)) in planes.enumerated() {
+            self.background[index].withUnsafeBufferPointer { background in
+                for y in 0..<height { (data + y * stride).update(from: background.baseAddress! + y * width, count: width) }
             }
         }
         // A box sweeping left to right once every two seconds shows motion.
@@ -209,17 +231,9 @@ public final class TestPatternEncoder {
         let originY = self.height - digitHeight - 20
         Self.fill(luma, stride: lumaStride, x: originX - 10, y: originY - 10, width: textWidth + 20, height: digitHeight + 20, value: 16)
         for (index, character) in text.enumerated() {
-            Self.drawDigit(character, luma: luma, stride: lumaStride, x: originX + index * (digitWidth + 8), y: originY, width: digitWidth, height: digitHeight)
-        }
-        let chromaHeight = self.height / 2
-        let chromaWidth = self.width / 2
-        for plane in 1...2 {
-            let data = plane == 1 ? frame.pointee.data.1! : frame.pointee.data.2!
-            let stride = Int(plane == 1 ? frame.pointee.linesize.1 : frame.pointee.linesize.2)
-            for y in 0..<chromaHeight {
-                let value: UInt8 = y < chromaHeight * 2 / 3 ? (plane == 1 ? 90 : 170) : 128
-                (data + y * stride).update(repeating: value, count: chromaWidth)
-            }
+            Self.drawDigit(
+                character, luma: luma, stride: lumaStride, x: originX + index * (digitWidth + 8), y: originY, width: digitWidth,
+                height: digitHeight)
         }
     }
 

@@ -36,9 +36,10 @@ public struct TikTokLiveClient: Sendable {
     ///   ``TikTokLiveError/apiError(endpoint:code:message:)``, ``TikTokLiveError/malformedResponse(endpoint:reason:)``.
     public func userInfo(username: String) async throws -> UserInfo {
         let endpoint = "/api-live/user/room/"
-        let parameters = WebClientParameters.query(userAgent: self.configuration.userAgent) + [
-            ("uniqueId", username), ("sourceType", "54"),
-        ]
+        let parameters =
+            WebClientParameters.query(userAgent: self.configuration.userAgent) + [
+                ("uniqueId", username), ("sourceType", "54"),
+            ]
         let response: APILiveUserRoomResponse = try await self.getJSON(
             base: self.configuration.webBaseURL, path: endpoint, parameters: parameters
         )

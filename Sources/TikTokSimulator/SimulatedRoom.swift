@@ -88,6 +88,23 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// Stops the video and closes every socket at once, without an end message (simulator shutdown).
+    func close() {
+        let (broadcast, sockets) = self.state.withLock { state in
+            defer {
+                state.status = 4
+                state.broadcast = nil
+                state.sockets.removeAll()
+            }
+            return (state.broadcast, Array(state.sockets.values))
+        }
+        broadcast?.stop()
+        for socket in sockets {
+            socket.continuation.yield(.close)
+            socket.continuation.finish()
+        }
+    }
+
     /// Pushes a chat message from `user`.
     func pushChat(_ comment: String, from user: Webcast_User) {
         var chat = Webcast_ChatMessage()

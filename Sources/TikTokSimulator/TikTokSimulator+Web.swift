@@ -69,7 +69,9 @@ extension TikTokSimulator {
             guard let room = self.room(roomID: roomID) else {
                 return Self.json(["data": ["message": "room not found"], "extra": ["now": Self.nowMilliseconds], "status_code": 30003])
             }
-            return Self.json(["data": self.roomJSON(room, host: Self.host(request)), "extra": ["now": Self.nowMilliseconds], "status_code": 0])
+            return Self.json([
+                "data": self.roomJSON(room, host: Self.host(request)), "extra": ["now": Self.nowMilliseconds], "status_code": 0,
+            ])
         }
 
         router.get("/webcast/room/check_alive/") { request, _ -> Response in

@@ -57,6 +57,8 @@ public final class TikTokSimulator: Sendable {
             for room in self.rooms {
                 group.addTask {
                     try? await cancelWhenGracefulShutdown { try await self.play(room) }
+                    // Cut short by shutdown: end the video and the sockets so open responses finish.
+                    room.close()
                     return false
                 }
             }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 import TikTokLive
 import TikTokRecorder
+import UnixSignals
 
 /// `tiktok-recorder record <username>`: waits for a creator to go live on TikTok and records that live.
 struct RecordCommand: AsyncParsableCommand {
@@ -42,7 +44,10 @@ struct RecordCommand: AsyncParsableCommand {
             ),
             logger: logger
         )
-        let summary = try await recorder.recordNextLive(username: username)
-        print(SummaryPrinter.text(summary))
+        let service = OneLiveRecordingService(username: username, makeRecorder: { recorder }) { summary in
+            print(SummaryPrinter.text(summary))
+        }
+        // SIGINT/SIGTERM end the recording gracefully: the MP4 and the sidecars are finished before exit.
+        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger).run()
     }
 }

@@ -13,7 +13,7 @@ enum SummaryPrinter {
         let ended: String =
             switch media.endReason {
             case .sourceEnded: "the stream ended"
-            case .stopped: "stopped after TikTok's end message"
+            case .stopped: summary.sawStreamEnd ? "stopped after TikTok's end message" : "stopped on request"
             case .failed(let reason): "the source failed: \(reason)"
             }
         var lines = [

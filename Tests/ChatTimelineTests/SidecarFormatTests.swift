@@ -40,9 +40,11 @@ import TikTokLive
         join.kind = .join(memberCount: 10)
         #expect(TimedEvent(event: join, videoTime: 1, receivedAt: 0).cueText == nil)
         var streaking = self.chat
-        streaking.kind = .gift(.init(giftID: 5655, giftName: "Rose", giftType: 1, diamondCount: 1, repeatCount: 3, repeatEnd: false, groupID: 1))
+        streaking.kind = .gift(
+            .init(giftID: 5655, giftName: "Rose", giftType: 1, diamondCount: 1, repeatCount: 3, repeatEnd: false, groupID: 1))
         #expect(TimedEvent(event: streaking, videoTime: 1, receivedAt: 0).cueText == nil)
-        streaking.kind = .gift(.init(giftID: 5655, giftName: "Rose", giftType: 1, diamondCount: 1, repeatCount: 3, repeatEnd: true, groupID: 1))
+        streaking.kind = .gift(
+            .init(giftID: 5655, giftName: "Rose", giftType: 1, diamondCount: 1, repeatCount: 3, repeatEnd: true, groupID: 1))
         #expect(TimedEvent(event: streaking, videoTime: 1, receivedAt: 0).cueText == "Zoë \"Z\" <3 sent Rose ×3")
     }
 

@@ -93,13 +93,16 @@ import TikTokSimulator
         #expect(pushedChats.count >= 10)
         #expect(chats.compactMap { $0["msgId"] as? String } == pushedChats.map { String($0.msgID) })
         #expect(chats.compactMap { $0["comment"] as? String } == pushedChats.compactMap(\.comment))
+        var worstSyncError = 0.0
         for (record, truth) in zip(chats, pushedChats) {
             let videoTime = try #require((record["videoTime"] as? NSNumber)?.doubleValue)
             #expect(videoTime >= 0 && videoTime <= inspection.duration, "chat at \(videoTime) s is outside the video")
             let expected = truth.mediaTime - Double(servedFirst) / 1000
+            worstSyncError = max(worstSyncError, abs(videoTime - expected))
             #expect(abs(videoTime - expected) < 0.25, "chat \(truth.msgID) at \(videoTime) s, on air at \(expected) s")
             #expect((record["createTime"] as? NSNumber)?.int64Value == truth.createTime)
         }
+        print("end-to-end: \(pushedChats.count) chat messages, worst chat-to-video sync error \(Int(worstSyncError * 1000)) ms")
         #expect(records.contains { $0["type"] as? String == "control" && ($0["action"] as? NSNumber)?.intValue == 3 })
         #expect(run.truth.acksReceived > 0, "the client never acked a need_ack frame")
 
@@ -109,7 +112,8 @@ import TikTokSimulator
         #expect(cues.count == pushedChats.count)
         #expect(cues.allSatisfy { $0.start <= $0.end && $0.end <= inspection.duration + 5 })
         let packets = try ExternalTools.run(
-            try ExternalTools.ffmpegTool("ffprobe"), ["-v", "error", "-f", "webvtt", "-show_entries", "packet=pts_time", "-of", "csv=p=0", summary.subtitlesPath]
+            try ExternalTools.ffmpegTool("ffprobe"),
+            ["-v", "error", "-f", "webvtt", "-show_entries", "packet=pts_time", "-of", "csv=p=0", summary.subtitlesPath]
         )
         #expect(packets.split(separator: "\n").count == cues.count)
     }

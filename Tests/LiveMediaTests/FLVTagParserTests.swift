@@ -66,6 +66,8 @@ import Testing
     @Test func hevcTagsAreReportedAsUnsupported() {
         let demuxer = FLVDemuxer()
         #expect(throws: LiveMediaError.self) { try demuxer.demux(FLVTag(kind: .video, timestamp: 0, body: [0x1C, 0, 0, 0, 0])) }
-        #expect(throws: LiveMediaError.self) { try demuxer.demux(FLVTag(kind: .video, timestamp: 0, body: [0x90, 0x68, 0x76, 0x63, 0x31])) }
+        #expect(throws: LiveMediaError.self) {
+            try demuxer.demux(FLVTag(kind: .video, timestamp: 0, body: [0x90, 0x68, 0x76, 0x63, 0x31]))
+        }
     }
 }
