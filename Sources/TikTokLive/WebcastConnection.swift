@@ -139,12 +139,8 @@ struct WebcastConnection: Sendable {
             let result = try Webcast_ProtoMessageFetchResult(serializedBytes: payload)
             self.deliver(result, emit: emit)
             guard result.needAck else { return nil }
-            var ack = Webcast_PushFrame()
-            ack.logID = frame.logID
-            ack.payloadEncoding = "pb"
-            ack.payloadType = "ack"
-            ack.payload = Data((result.internalExt.isEmpty ? "-" : result.internalExt).utf8)
-            return ByteBuffer(bytes: try ack.serializedBytes() as [UInt8])
+            let ackPayload = Array((result.internalExt.isEmpty ? "-" : result.internalExt).utf8)
+            return ByteBuffer(bytes: PushFrames.clientFrame(type: "ack", payload: ackPayload, logID: frame.logID))
         } catch {
             self.logger.warning(
                 "undecodable push frame skipped",
@@ -171,11 +167,7 @@ struct WebcastConnection: Sendable {
     }
 
     static func frame(type: String, payload: [UInt8]) -> ByteBuffer {
-        var frame = Webcast_PushFrame()
-        frame.payloadEncoding = "pb"
-        frame.payloadType = type
-        frame.payload = Data(payload)
-        return ByteBuffer(bytes: (try? frame.serializedBytes() as [UInt8]) ?? [])
+        ByteBuffer(bytes: PushFrames.clientFrame(type: type, payload: payload))
     }
 
     static func enterRoom(_ roomID: Int64) -> [UInt8] {

@@ -200,19 +200,7 @@ final class SimulatedRoom: Sendable {
         result.internalExt = "internal_src:sim|cursor:\(cursor)"
         result.now = Int64(Date().timeIntervalSince1970 * 1000)
         result.needAck = true
-        let body = (try? result.serializedBytes() as [UInt8]) ?? []
-        var frame = Webcast_PushFrame()
-        frame.seqID = logID
-        frame.logID = logID
-        logID += 1
-        frame.method = 8
-        frame.payloadEncoding = "pb"
-        frame.payloadType = "msg"
-        var header = Webcast_PushHeader()
-        header.key = "compress_type"
-        header.value = gzip ? "gzip" : "none"
-        frame.headers = [header]
-        frame.payload = gzip ? Gzip.compress(Data(body)) : Data(body)
-        return (try? frame.serializedBytes()) ?? []
+        defer { logID += 1 }
+        return PushFrames.messageFrame(result, gzip: gzip, logID: logID)
     }
 }

@@ -40,10 +40,8 @@ extension TikTokSimulator {
                         case "hb": truth.recordHeartbeat()
                         case "ack": truth.recordAck()
                         case "im_enter_room":
-                            var reply = Webcast_PushFrame()
-                            reply.payloadEncoding = "pb"
-                            reply.payloadType = "im_enter_room_resp"
-                            try await outbound.write(.binary(ByteBuffer(bytes: try reply.serializedBytes() as [UInt8])))
+                            let reply = PushFrames.clientFrame(type: "im_enter_room_resp", payload: [])
+                            try await outbound.write(.binary(ByteBuffer(bytes: reply)))
                         default: break
                         }
                     }

@@ -11,7 +11,8 @@ import Testing
 @Suite(.enabled(if: Fixtures.shouldRun, Fixtures.skipMessage))
 struct PushFrameTests {
     let connection = WebcastConnection(
-        roomID: "7300000000000000001", configuration: .init(), http: CurlHTTPClient(), logger: Logger(label: "test")
+        roomID: "7300000000000000001", configuration: .init(), http: CurlHTTPClient(),
+        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     )
 
     func frame(methods: [(String, String)], gzip: Bool, needAck: Bool) throws -> Data {
@@ -25,17 +26,7 @@ struct PushFrameTests {
         }
         result.needAck = needAck
         result.internalExt = "ext-123"
-        let body: Data = try result.serializedBytes()
-        var frame = Webcast_PushFrame()
-        frame.logID = 42
-        frame.payloadEncoding = "pb"
-        frame.payloadType = "msg"
-        var header = Webcast_PushHeader()
-        header.key = "compress_type"
-        header.value = gzip ? "gzip" : "none"
-        frame.headers = [header]
-        frame.payload = gzip ? Gzip.compress(body) : body
-        return try frame.serializedBytes()
+        return Data(PushFrames.messageFrame(result, gzip: gzip, logID: 42))
     }
 
     @Test(arguments: [false, true])
