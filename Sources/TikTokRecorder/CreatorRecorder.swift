@@ -118,6 +118,7 @@ public struct CreatorRecorder: Sendable {
             case events(error: String?)
             case streamEndGraceElapsed
             case lingerElapsed
+            case noStreamEnd
         }
         let (streamEnded, streamEndedContinuation) = AsyncStream.makeStream(of: Void.self)
 
@@ -156,7 +157,7 @@ public struct CreatorRecorder: Sendable {
                         try? await Task.sleep(for: grace)
                         return .streamEndGraceElapsed
                     }
-                    return .lingerElapsed
+                    return .noStreamEnd
                 }
                 var eventsDone = false
                 while let part = try await group.next() {
@@ -179,6 +180,8 @@ public struct CreatorRecorder: Sendable {
                         stop.stop()
                     case .lingerElapsed:
                         if media != nil { group.cancelAll() }
+                    case .noStreamEnd:
+                        break
                     }
                     if media != nil && eventsDone { group.cancelAll() }
                 }
@@ -187,7 +190,12 @@ public struct CreatorRecorder: Sendable {
             try? sidecar.close()
             throw error
         }
-        try sidecar.close()
+        do {
+            try sidecar.close()
+        } catch {
+            // Every line was already written as it arrived; a failed close loses nothing but is worth a warning.
+            logger.warning("closing the chat sidecar failed", metadata: ["error": "\(error)"])
+        }
         guard let media else { throw CancellationError() }
         return SessionSummary(
             uniqueID: username, roomID: room.id, selection: selection, media: media, chatPath: sidecar.jsonLinesPath,
