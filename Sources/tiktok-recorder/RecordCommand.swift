@@ -48,6 +48,12 @@ struct RecordCommand: AsyncParsableCommand {
             print(SummaryPrinter.text(summary))
         }
         // SIGINT/SIGTERM end the recording gracefully: the MP4 and the sidecars are finished before exit.
-        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger).run()
+        try await ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigint, .sigterm],
+                logger: logger
+            )
+        ).run()
     }
 }

@@ -147,6 +147,42 @@ import TikTokSimulator
     }
 }
 
+/// The command-line tools as a user runs them: `tiktok-sim` in one process, `tiktok-recorder record` in another.
+@Suite struct CommandLineTests {
+    @Test func recordCommandRecordsALiveFromARunningSimulatorAndExitsZero() throws {
+        let simulator = Process()
+        simulator.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-sim"))
+        simulator.arguments = ["--port", "0", "--live-after", "0.5", "--duration", "4"]
+        let simulatorOutput = Pipe()
+        simulator.standardOutput = simulatorOutput
+        simulator.standardError = FileHandle.nullDevice
+        try simulator.run()
+        defer {
+            simulator.terminate()
+            simulator.waitUntilExit()
+        }
+        var firstLine = ""
+        while !firstLine.hasSuffix("\n") {
+            let byte = simulatorOutput.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            firstLine += String(decoding: byte, as: UTF8.self)
+        }
+        let base = firstLine.replacingOccurrences(of: "listening on ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let printed = try ExternalTools.run(
+            try ExternalTools.builtProduct("tiktok-recorder"),
+            ["record", "@sim_creator", "--base-url", base, "--poll-interval", "0.2", "--output", output.path, "--log-level", "error"]
+        )
+        #expect(printed.contains("recorded @sim_creator"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        #expect(files.filter { $0.hasSuffix(".mp4") }.count == 1)
+        #expect(files.filter { $0.hasSuffix(".chat.jsonl") }.count == 1)
+        #expect(files.filter { $0.hasSuffix(".vtt") }.count == 1)
+    }
+}
+
 /// A strict reader for the WebVTT we write: header, then blocks of id, `start --> end`, text.
 enum WebVTTReader {
     struct Cue {
