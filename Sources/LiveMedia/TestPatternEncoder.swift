@@ -32,7 +32,7 @@ public final class TestPatternEncoder {
 
     /// Opens the encoders.
     /// - Throws: ``LiveMediaError/encoderUnavailable(_:)`` without libx264, or a libav error.
-    public init(width: Int = 640, height: Int = 360, framesPerSecond: Int = 30, videoBitrate: Int = 1_000_000) throws(LiveMediaError) {
+    public init(width: Int = 640, height: Int = 360, framesPerSecond: Int = 30, videoBitrate: Int = 2_000_000) throws(LiveMediaError) {
         _ = LibAVLogging.quiet
         self.width = width
         self.height = height
@@ -69,10 +69,15 @@ public final class TestPatternEncoder {
         context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         context.pointee.gop_size = Int32(self.framesPerSecond * 2)
         context.pointee.max_b_frames = 0
+        // Constant bitrate with filler data: a mostly static test pattern would otherwise shrink to a few kbit/s,
+        // and a live stream's cost (network, parsing, muxing, disk) scales with its byte rate.
         context.pointee.bit_rate = Int64(bitrate)
+        context.pointee.rc_max_rate = Int64(bitrate)
+        context.pointee.rc_buffer_size = Int32(bitrate)
         context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         av_opt_set(context.pointee.priv_data, "preset", "veryfast", 0)
         av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
+        av_opt_set(context.pointee.priv_data, "x264-params", "nal-hrd=cbr", 0)
         try check(avcodec_open2(context, codec, nil), "opening the libx264 encoder")
         let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
         guard let record = extradata.first == 1 ? extradata : H264Configuration.avcC(fromAnnexB: extradata) else {

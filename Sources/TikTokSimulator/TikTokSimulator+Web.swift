@@ -132,7 +132,7 @@ extension TikTokSimulator {
         let expire = Int64(Date().timeIntervalSince1970) + 14 * 24 * 3600
         let sign = String(format: "%016llx%016llx", UInt64.random(in: 0...UInt64.max), UInt64.random(in: 0...UInt64.max))
         let flv = "http://\(host)/game/stream-\(room.streamID)_ld5.flv?expire=\(expire)&sign=\(sign)"
-        let sdkParams = #"{"VCodec":"h264","resolution":"640x360","vbitrate":1000000,"stream_suffix":"ld5","gop":2}"#
+        let sdkParams = #"{"VCodec":"h264","resolution":"640x360","vbitrate":2000000,"stream_suffix":"ld5","gop":2}"#
         let streamData: [String: Any] = [
             "common": ["session_id": "178-sim", "user_count": 321],
             "data": ["ld": ["main": ["flv": flv, "hls": "", "cmaf": "", "dash": "", "lls": "", "sdk_params": sdkParams]]],
