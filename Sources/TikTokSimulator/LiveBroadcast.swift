@@ -54,9 +54,6 @@ final class LiveBroadcast: Sendable {
         thread.start()
     }
 
-    /// Media time (seconds) on air now.
-    var currentMediaTime: Double { Date().timeIntervalSince1970 - self.startWallClock }
-
     /// Ends the broadcast: the encoder stops and every viewer's stream finishes.
     func stop() {
         self.stopSignal.stop()
