@@ -118,62 +118,34 @@ import TikTokSimulator
         #expect(packets.split(separator: "\n").count == cues.count)
     }
 
+}
+
+/// The command-line tools as a user runs them: `tiktok-sim` in one process, `tiktok-recorder` in another.
+@Suite struct CommandLineTests {
     @Test func tiktokSimPrintsItsAddressFirstAndServesTheWebAPI() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-sim"))
-        process.arguments = ["--port", "0", "--live-after", "0", "--duration", "30"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        var firstLine = ""
-        while !firstLine.hasSuffix("\n") {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { break }
-            firstLine += String(decoding: byte, as: UTF8.self)
-        }
-        let match = try #require(firstLine.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)\n/))
-        let port = try #require(Int(match.1))
-        let client = TikTokLiveClient(configuration: .simulator(baseURL: "http://127.0.0.1:\(port)"), logger: Self.quiet)
+        let simulator = try SimulatorProcess(arguments: ["--live-after", "0", "--duration", "30"])
+        defer { simulator.stop() }
+        #expect(simulator.firstLine.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:\d+\n/) != nil)
+        let client = TikTokLiveClient(configuration: .simulator(baseURL: try simulator.baseURL()), logger: DemoPathTests.quiet)
         let user = try await client.userInfo(username: "sim_creator")
         #expect(user.uniqueID == "sim_creator")
         await #expect(throws: TikTokLiveError.userNotFound(username: "nobody_here")) {
             try await client.userInfo(username: "nobody_here")
         }
     }
-}
 
-/// The command-line tools as a user runs them: `tiktok-sim` in one process, `tiktok-recorder record` in another.
-@Suite struct CommandLineTests {
     @Test func recordCommandRecordsALiveFromARunningSimulatorAndExitsZero() throws {
-        let simulator = Process()
-        simulator.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-sim"))
-        simulator.arguments = ["--port", "0", "--live-after", "0.5", "--duration", "4"]
-        let simulatorOutput = Pipe()
-        simulator.standardOutput = simulatorOutput
-        simulator.standardError = FileHandle.nullDevice
-        try simulator.run()
-        defer {
-            simulator.terminate()
-            simulator.waitUntilExit()
-        }
-        var firstLine = ""
-        while !firstLine.hasSuffix("\n") {
-            let byte = simulatorOutput.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { break }
-            firstLine += String(decoding: byte, as: UTF8.self)
-        }
-        let base = firstLine.replacingOccurrences(of: "listening on ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let simulator = try SimulatorProcess(arguments: ["--live-after", "0.5", "--duration", "4"])
+        defer { simulator.stop() }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
 
         let printed = try ExternalTools.run(
             try ExternalTools.builtProduct("tiktok-recorder"),
-            ["record", "@sim_creator", "--base-url", base, "--poll-interval", "0.2", "--output", output.path, "--log-level", "error"]
+            [
+                "record", "@sim_creator", "--base-url", try simulator.baseURL(), "--poll-interval", "0.2", "--output", output.path,
+                "--log-level", "error",
+            ]
         )
         #expect(printed.contains("recorded @sim_creator"))
         let files = try FileManager.default.contentsOfDirectory(atPath: output.path)

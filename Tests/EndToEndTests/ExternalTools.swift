@@ -46,3 +46,40 @@ enum ExternalTools {
         throw Failure(description: "\(name) was not built; run `swift build` before `swift test`")
     }
 }
+
+/// A `tiktok-sim` child process on a free port; ``stop()`` terminates it.
+final class SimulatorProcess {
+    private let process = Process()
+    /// The first line the simulator printed.
+    let firstLine: String
+
+    /// Starts `tiktok-sim --port 0` plus `arguments` and waits for its first line.
+    init(arguments: [String]) throws {
+        self.process.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-sim"))
+        self.process.arguments = ["--port", "0"] + arguments
+        let output = Pipe()
+        self.process.standardOutput = output
+        self.process.standardError = FileHandle.nullDevice
+        try self.process.run()
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        self.firstLine = line
+    }
+
+    /// The `http://127.0.0.1:PORT` the simulator announced.
+    func baseURL() throws -> String {
+        guard let match = self.firstLine.wholeMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)\n/) else {
+            throw ExternalTools.Failure(description: "tiktok-sim's first line was '\(self.firstLine)'")
+        }
+        return String(match.1)
+    }
+
+    func stop() {
+        self.process.terminate()
+        self.process.waitUntilExit()
+    }
+}
