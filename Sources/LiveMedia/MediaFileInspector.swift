@@ -9,8 +9,9 @@ public struct MediaFileInspection: Sendable {
         public var mediaType: String
         /// libavcodec's codec name, e.g. `h264`, `aac`.
         public var codecName: String
-        /// Picture size for video, else 0.
+        /// Picture width for video, else 0.
         public var width: Int
+        /// Picture height for video, else 0.
         public var height: Int
         /// Sample rate for audio, else 0.
         public var sampleRate: Int

@@ -2,14 +2,22 @@ import Foundation
 
 /// A JSON value small enough to build event records by hand, in a fixed key order.
 public enum JSONValue: Sendable, Equatable {
+    /// A string, escaped on output.
     case string(String)
+    /// An integer, written exactly (ids and millisecond times need all 64 bits).
     case int(Int64)
+    /// A number written with three decimals (seconds on the media timeline).
     case double(Double)
+    /// `true` or `false`.
     case bool(Bool)
+    /// An object whose keys keep the given order.
     case object([(String, JSONValue)])
+    /// An array.
     case array([JSONValue])
+    /// `null`.
     case null
 
+    /// Two values are equal when they serialise to the same text.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
     /// Compact JSON text, keys in insertion order, non-ASCII kept as UTF-8.

@@ -22,6 +22,7 @@ public struct OneLiveRecordingService: Service {
         self.onFinished = onFinished
     }
 
+    /// Runs until done, graceful shutdown or cancellation (see the type's documentation).
     public func run() async throws {
         let recorder = try await self.makeRecorder()
         let summary = try await cancelWhenGracefulShutdown {

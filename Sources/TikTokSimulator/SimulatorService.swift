@@ -16,6 +16,7 @@ public struct SimulatorService: Service {
         self.onListening = onListening
     }
 
+    /// Runs until done, graceful shutdown or cancellation (see the type's documentation).
     public func run() async throws {
         try await self.simulator.run(port: self.port, onListening: self.onListening)
     }
