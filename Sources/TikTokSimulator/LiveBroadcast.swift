@@ -59,9 +59,15 @@ final class LiveBroadcast: Sendable {
         self.stopSignal.stop()
     }
 
+    /// How many chunks (frames) a viewer may fall behind before it is cut off, as a CDN edge drops a slow
+    /// client instead of buffering for it: about 20 s of video.
+    static let viewerBacklogLimit = 600
+
     /// A new viewer's byte stream, starting with headers and the current GOP.
     func subscribe() -> AsyncStream<Chunk> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Chunk.self)
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Chunk.self, bufferingPolicy: .bufferingOldest(Self.viewerBacklogLimit)
+        )
         let id: Int? = self.state.withLock { state in
             guard !state.ended else { return nil }
             continuation.yield(Chunk(bytes: state.sequenceHeaders))
@@ -111,7 +117,12 @@ final class LiveBroadcast: Sendable {
             self.state.withLock { state in
                 if isKeyframe { state.currentGOP.removeAll(keepingCapacity: true) }
                 state.currentGOP.append(chunk)
-                for viewer in state.viewers.values { viewer.yield(chunk) }
+                for (id, viewer) in state.viewers {
+                    if case .dropped = viewer.yield(chunk) {
+                        viewer.finish()
+                        state.viewers[id] = nil
+                    }
+                }
             }
         }
     }

@@ -137,8 +137,13 @@ final class SimulatedRoom: Sendable {
                 .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment)
             )
             let cursor = state.log.count
-            for socket in state.sockets.values {
-                socket.continuation.yield(.frame(Self.msgFrame([message], cursor: cursor, gzip: socket.gzip, logID: &state.nextLogID)))
+            for (id, socket) in state.sockets {
+                let frame = Self.msgFrame([message], cursor: cursor, gzip: socket.gzip, logID: &state.nextLogID)
+                if case .dropped = socket.continuation.yield(.frame(frame)) {
+                    // A client this far behind is disconnected, as TikTok does, rather than buffered for.
+                    socket.continuation.finish()
+                    state.sockets[id] = nil
+                }
             }
         }
     }
@@ -165,7 +170,7 @@ final class SimulatedRoom: Sendable {
     /// Registers a WebSocket client resuming at `cursor`: it gets the messages it missed since the fetch, a replay
     /// of the last six as history (as TikTok does on join; clients must de-duplicate), then live frames.
     func connect(cursor: Int, gzip: Bool) -> (id: Int, frames: AsyncStream<Outbound>) {
-        let (frames, continuation) = AsyncStream.makeStream(of: Outbound.self)
+        let (frames, continuation) = AsyncStream.makeStream(of: Outbound.self, bufferingPolicy: .bufferingOldest(1000))
         let id = self.state.withLock { state in
             let id = state.nextSocketID
             state.nextSocketID += 1
