@@ -71,34 +71,31 @@ final class SimulatedRoom: Sendable {
             control.common = common
             return try control.serializedBytes()
         }
+        self.stopVideo()
+        try? await Task.sleep(for: linger)
+        self.closeSockets()
+    }
+
+    /// Stops the video and closes every socket at once, without an end message (simulator shutdown).
+    func close() {
+        self.stopVideo()
+        self.closeSockets()
+    }
+
+    private func stopVideo() {
         let broadcast = self.state.withLock { state in
             state.status = 4
             defer { state.broadcast = nil }
             return state.broadcast
         }
         broadcast?.stop()
-        try? await Task.sleep(for: linger)
+    }
+
+    private func closeSockets() {
         let sockets = self.state.withLock { state in
             defer { state.sockets.removeAll() }
             return Array(state.sockets.values)
         }
-        for socket in sockets {
-            socket.continuation.yield(.close)
-            socket.continuation.finish()
-        }
-    }
-
-    /// Stops the video and closes every socket at once, without an end message (simulator shutdown).
-    func close() {
-        let (broadcast, sockets) = self.state.withLock { state in
-            defer {
-                state.status = 4
-                state.broadcast = nil
-                state.sockets.removeAll()
-            }
-            return (state.broadcast, Array(state.sockets.values))
-        }
-        broadcast?.stop()
         for socket in sockets {
             socket.continuation.yield(.close)
             socket.continuation.finish()

@@ -15,14 +15,13 @@ extension TikTokSimulator {
             }
             let creator = room.creator
             let status = room.status
-            var user: [String: Any] = [
+            let user: [String: Any] = [
                 "id": String(creator.userID), "uniqueId": creator.uniqueID, "nickname": creator.nickname,
                 "secUid": "MS4wLjABAAAA-sim-\(creator.userID)", "signature": "simulated creator",
-                "avatarLarger": "", "status": status,
+                "avatarLarger": "", "status": status, "followStatus": 0,
                 // TikTok keeps the last room id on an offline user; only status tells whether it is live.
                 "roomId": room.hasBeenLive ? String(creator.roomID) : "",
             ]
-            user["followStatus"] = 0
             return Self.json([
                 "statusCode": 0, "message": "",
                 "data": [
