@@ -57,8 +57,14 @@ import Testing
             var parser = FLVTagParser()
             do {
                 for tag in try bytes.withUnsafeBytes({ try parser.push($0) }) { _ = try? demuxer.demux(tag) }
+                #expect(parser.offset <= Int64(bytes.count))
             } catch {
-                #expect(error is LiveMediaError)
+                // A rejection must point inside the bytes actually received, past the valid file header.
+                guard case LiveMediaError.malformedFLV(let offset, _)? = error as? LiveMediaError else {
+                    Issue.record("unexpected error \(error)")
+                    continue
+                }
+                #expect(offset >= 13 && offset < Int64(bytes.count), "offset \(offset) of \(bytes.count) bytes")
             }
         }
     }
