@@ -117,9 +117,8 @@ public struct CurlHTTPClient: Sendable {
                     }
                     // "" asks libcurl to offer and transparently decode every encoding it was built with (gzip).
                     ttr_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-                    if let proxy = request.proxy {
-                        _ = proxy.withCString { ttr_curl_setopt_string(handle, CURLOPT_PROXY, $0) }
-                    }
+                    // An explicit "" stops libcurl from reading proxy variables on its own: callers decide.
+                    _ = (request.proxy ?? "").withCString { ttr_curl_setopt_string(handle, CURLOPT_PROXY, $0) }
                     ttr_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
                     ttr_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
                     ttr_curl_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)

@@ -79,21 +79,26 @@ struct WebcastConnection: Sendable {
             HTTPRequest(url: url, headers: headers, proxy: self.configuration.proxy)
         )
         guard response.status == 200 else {
-            throw TikTokLiveError.signer(reason: "/webcast/fetch answered HTTP \(response.status): \(response.text.prefix(200))")
+            throw TikTokLiveError.signerFailed(status: response.status, message: response.text)
         }
         guard !response.body.isEmpty else {
-            throw TikTokLiveError.signer(reason: "/webcast/fetch returned an empty body (TikTok may be detecting the signer)")
+            throw TikTokLiveError.signerResponseIncomplete(
+                reason: "/webcast/fetch returned an empty body (TikTok may be detecting the signer)")
         }
         let result: Webcast_ProtoMessageFetchResult
         do {
             result = try Webcast_ProtoMessageFetchResult(serializedBytes: response.body)
         } catch {
-            throw TikTokLiveError.signer(reason: "/webcast/fetch body is not a ProtoMessageFetchResult: \(error)")
+            throw TikTokLiveError.signerResponseIncomplete(reason: "/webcast/fetch body is not a ProtoMessageFetchResult: \(error)")
         }
-        guard !result.cursor.isEmpty else { throw TikTokLiveError.signer(reason: "missing cursor in initial fetch response") }
-        guard !result.pushServer.isEmpty else { throw TikTokLiveError.signer(reason: "initial fetch response names no push server") }
+        guard !result.cursor.isEmpty else {
+            throw TikTokLiveError.signerResponseIncomplete(reason: "missing cursor in initial fetch response")
+        }
+        guard !result.pushServer.isEmpty else {
+            throw TikTokLiveError.signerResponseIncomplete(reason: "initial fetch response names no push server")
+        }
         guard let cookieHeader = response.header("X-Set-TT-Cookie"), !cookieHeader.isEmpty else {
-            throw TikTokLiveError.signer(reason: "initial fetch response has no X-Set-TT-Cookie header")
+            throw TikTokLiveError.signerResponseIncomplete(reason: "initial fetch response has no X-Set-TT-Cookie header")
         }
         let cookies = cookieHeader.split(separator: ";").compactMap { part -> (String, String)? in
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

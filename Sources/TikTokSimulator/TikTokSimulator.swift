@@ -14,6 +14,10 @@ import TikTokLive
 public final class TikTokSimulator: Sendable {
     /// What the simulator did.
     public let groundTruth = GroundTruth()
+    /// Web-side failures to produce on demand (WAF, captcha, 403, 429, 302, age restriction).
+    public let webFaults = WebFaults()
+    /// Sign-server and WebSocket failures to produce on demand.
+    public let transportFaults = TransportFaults()
     let rooms: [SimulatedRoom]
     let logger: Logger
 
@@ -32,6 +36,7 @@ public final class TikTokSimulator: Sendable {
         let router = Router()
         self.addWebRoutes(to: router)
         self.addWebcastRoutes(to: router)
+        self.addSignerRoutes(to: router)
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
