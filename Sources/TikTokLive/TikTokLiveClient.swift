@@ -19,8 +19,8 @@ import Logging
 public struct TikTokLiveClient: Sendable {
     /// Where TikTok is and who we claim to be.
     public let configuration: TikTokLiveConfiguration
-    private let http: CurlHTTPClient
-    private let logger: Logger
+    let http: CurlHTTPClient
+    let logger: Logger
 
     /// Creates a client. Nothing is fetched until a method is called.
     public init(configuration: TikTokLiveConfiguration, logger: Logger) {
@@ -84,31 +84,6 @@ public struct TikTokLiveClient: Sendable {
             startTime: room.start_time ?? room.create_time,
             variants: room.stream_url?.variants() ?? []
         )
-    }
-
-    /// Opens the room's event feed and hands `body` the stream of its events.
-    ///
-    /// The feed runs in a child task for as long as `body` runs; when `body` returns the feed is closed.
-    /// The sequence ends when TikTok closes the socket (after the stream ends) and throws if the connection fails.
-    /// Events are de-duplicated by message id. The sequence buffers without limit: consume it promptly.
-    public func withLiveEvents<Result: Sendable>(
-        roomID: String,
-        _ body: (AsyncThrowingStream<LiveEvent, any Error>) async throws -> Result
-    ) async throws -> Result {
-        let (events, continuation) = AsyncThrowingStream.makeStream(of: LiveEvent.self)
-        let connection = WebcastConnection(roomID: roomID, configuration: self.configuration, http: self.http, logger: self.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    try await connection.run { continuation.yield($0) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            defer { group.cancelAll() }
-            return try await body(events)
-        }
     }
 
     // MARK: - HTTP
