@@ -5,7 +5,9 @@ import Logging
 /// The entry point of the library: looks up users and rooms and opens a room's event feed.
 ///
 /// A value type holding configuration only; every call is independent and safe to make concurrently.
-/// HTTP goes through libcurl on dedicated threads, the event feed through a WebSocket.
+/// HTTP goes through libcurl on dedicated threads, the event feed through a WebSocket. Every web method throws
+/// ``TikTokLiveError``: blocks (403), rate limits (429), firewall and captcha pages (recognised by their content)
+/// and country blocks (302, never followed) have their own cases, each saying what to do.
 ///
 /// ```swift
 /// let client = TikTokLiveClient(configuration: .init(), logger: logger)
@@ -29,86 +31,117 @@ public struct TikTokLiveClient: Sendable {
         self.logger = logger
     }
 
-    /// Looks a user up by @username through the JSON API (`/api-live/user/room/`).
-    ///
-    /// Live means `liveRoom.status == 2`; a room id alone never means live.
-    /// - Throws: ``TikTokLiveError/userNotFound(username:)``, ``TikTokLiveError/httpStatus(endpoint:status:)``,
-    ///   ``TikTokLiveError/apiError(endpoint:code:message:)``, ``TikTokLiveError/malformedResponse(endpoint:reason:)``.
-    public func userInfo(username: String) async throws -> UserInfo {
-        let endpoint = "/api-live/user/room/"
-        let parameters =
-            WebClientParameters.query(userAgent: self.configuration.userAgent) + [
-                ("uniqueId", username), ("sourceType", "54"),
-            ]
-        let response: APILiveUserRoomResponse = try await self.getJSON(
-            base: self.configuration.webBaseURL, path: endpoint, parameters: parameters
-        )
-        if response.message == "user_not_found" { throw TikTokLiveError.userNotFound(username: username) }
-        if let code = response.statusCode, code != 0 {
-            throw TikTokLiveError.apiError(endpoint: endpoint, code: code, message: response.message ?? "")
-        }
-        guard let data = response.data, let user = data.user else {
-            throw TikTokLiveError.userNotFound(username: username)
-        }
-        let roomID = user.roomId.flatMap { $0.isEmpty ? nil : $0 }
-        return UserInfo(
-            id: user.id ?? "",
-            uniqueID: user.uniqueId ?? username,
-            nickname: user.nickname ?? "",
-            followerCount: data.stats?.followerCount,
-            roomID: roomID,
-            liveStatus: data.liveRoom?.status ?? RoomStatus.ended
-        )
-    }
-
-    /// Fetches a room's info and stream variants (`/webcast/room/info/`).
-    /// - Throws: ``TikTokLiveError`` as for ``userInfo(username:)``.
-    public func roomInfo(roomID: String) async throws -> RoomInfo {
-        let endpoint = "/webcast/room/info/"
-        let parameters = WebClientParameters.query(userAgent: self.configuration.userAgent) + [("room_id", roomID)]
-        let response: RoomInfoResponse = try await self.getJSON(
-            base: self.configuration.webcastBaseURL, path: endpoint, parameters: parameters
-        )
-        if let code = response.status_code, code != 0 {
-            throw TikTokLiveError.apiError(endpoint: endpoint, code: code, message: response.data?.message ?? "")
-        }
-        guard let room = response.data, let status = room.status else {
-            throw TikTokLiveError.malformedResponse(endpoint: endpoint, reason: "no data.status in the room info")
-        }
-        return RoomInfo(
-            id: room.id_str ?? roomID,
-            status: status,
-            title: room.title ?? "",
-            ownerUniqueID: room.owner?.display_id ?? "",
-            ownerNickname: room.owner?.nickname ?? "",
-            startTime: room.start_time ?? room.create_time,
-            variants: room.stream_url?.variants() ?? []
-        )
-    }
-
     // MARK: - HTTP
 
-    private func getJSON<Response: Decodable>(base: String, path: String, parameters: [(String, String)]) async throws -> Response {
+    /// What a web request should return, which decides how a challenge page is recognised.
+    enum ExpectedBody {
+        /// A JSON document (an empty body or HTML is a challenge).
+        case json
+        /// A page with a `SIGI_STATE` script (a page without one is a captcha or verify page).
+        case livePage
+    }
+
+    /// GETs `base + path` with the browser-like query parameters, cookies and headers, without following redirects.
+    ///
+    /// - Parameter endpoint: how errors name the request (defaults to `path`).
+    /// - Returns: a 200 response whose body is not a challenge page.
+    /// - Throws: ``TikTokLiveError/challengePage(endpoint:kind:)``, ``TikTokLiveError/countryBlocked(endpoint:)`` (302),
+    ///   ``TikTokLiveError/blocked(endpoint:)`` (403), ``TikTokLiveError/rateLimited(endpoint:retryAfter:)`` (429),
+    ///   ``TikTokLiveError/httpStatus(endpoint:status:)`` (anything else but 200), or `CurlError` when no answer came.
+    func get(
+        base: String, path: String, parameters: [(String, String)], expecting: ExpectedBody, endpoint: String? = nil
+    ) async throws -> HTTPResponse {
+        let endpoint = endpoint ?? path
         let url = WebClientParameters.url(base: base, path: path, parameters: parameters)
         var cookies = "tt-target-idc=\(self.configuration.targetIDC)"
         if let session = self.configuration.sessionID { cookies += "; sessionid=\(session); sessionid_ss=\(session); sid_tt=\(session)" }
-        let response = try await self.http.send(
-            HTTPRequest(
-                url: url,
-                headers: [
-                    ("Accept", "text/html,application/json,application/protobuf"),
-                    ("Referer", "https://www.tiktok.com/"), ("Origin", "https://www.tiktok.com"),
-                    ("Accept-Language", "en-US,en;q=0.9"), ("Cookie", cookies),
-                ],
-                proxy: self.configuration.proxy
-            )
+        let request = HTTPRequest(
+            url: url,
+            headers: [
+                ("User-Agent", self.configuration.userAgent),
+                ("Accept", "text/html,application/json,application/protobuf"),
+                ("Referer", "https://www.tiktok.com/"), ("Origin", "https://www.tiktok.com"),
+                ("Accept-Language", "en-US,en;q=0.9"), ("Cookie", cookies),
+            ],
+            proxy: self.configuration.proxy,
+            // A 302 is the answer itself (a country block), never something to follow.
+            followRedirects: false
         )
-        guard response.status == 200 else { throw TikTokLiveError.httpStatus(endpoint: path, status: response.status) }
+        let started = ContinuousClock.now
+        let response: HTTPResponse
         do {
-            return try JSONDecoder().decode(Response.self, from: Data(response.body))
+            response = try await self.http.send(request)
+        } catch {
+            if self.configuration.logRequests {
+                self.logger.debug(
+                    "HTTP GET failed",
+                    metadata: [
+                        "http.url": "\(CurlError.redact(url))", "http.duration_ms": "\(Self.milliseconds(since: started))",
+                        "error": "\(error)",
+                    ]
+                )
+            }
+            throw error
+        }
+        if self.configuration.logRequests {
+            self.logger.debug(
+                "HTTP GET",
+                metadata: [
+                    "http.url": "\(CurlError.redact(url))", "http.status": "\(response.status)",
+                    "http.duration_ms": "\(Self.milliseconds(since: started))",
+                ]
+            )
+        }
+        try Self.check(response, endpoint: endpoint, expecting: expecting)
+        return response
+    }
+
+    /// ``get(base:path:parameters:expecting:endpoint:)`` and decodes the JSON body.
+    /// - Returns: the decoded value and the body text (for refusals recognised by TikTok's wording).
+    /// - Throws: as `get`, and ``TikTokLiveError/malformedResponse(endpoint:reason:)`` when the body is not the JSON expected.
+    func getJSON<Response: Decodable>(
+        base: String, path: String, parameters: [(String, String)], endpoint: String? = nil
+    ) async throws -> (value: Response, text: String) {
+        let response = try await self.get(base: base, path: path, parameters: parameters, expecting: .json, endpoint: endpoint)
+        do {
+            return (try JSONDecoder().decode(Response.self, from: Data(response.body)), response.text)
         } catch {
             let start = response.text.prefix(120).replacingOccurrences(of: "\n", with: " ")
-            throw TikTokLiveError.malformedResponse(endpoint: path, reason: "not the expected JSON (starts with: \(start))")
+            throw TikTokLiveError.malformedResponse(endpoint: endpoint ?? path, reason: "not the expected JSON (starts with: \(start))")
         }
+    }
+
+    /// Turns refusals into typed errors: challenge pages by content first, then 302, 403, 429 and other statuses.
+    static func check(_ response: HTTPResponse, endpoint: String, expecting: ExpectedBody) throws {
+        if (300..<400).contains(response.status) {
+            if response.status == 302 { throw TikTokLiveError.countryBlocked(endpoint: endpoint) }
+            throw TikTokLiveError.httpStatus(endpoint: endpoint, status: response.status)
+        }
+        if let kind = ChallengePageDetector.kind(of: response, expecting: expecting) {
+            throw TikTokLiveError.challengePage(endpoint: endpoint, kind: kind)
+        }
+        switch response.status {
+        case 200: return
+        case 403: throw TikTokLiveError.blocked(endpoint: endpoint)
+        case 429: throw TikTokLiveError.rateLimited(endpoint: endpoint, retryAfter: Self.retryAfterSeconds(response.header("Retry-After")))
+        default: throw TikTokLiveError.httpStatus(endpoint: endpoint, status: response.status)
+        }
+    }
+
+    /// A `Retry-After` value (delta seconds or an HTTP date) as seconds from now.
+    static func retryAfterSeconds(_ value: String?) -> Int? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Int(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return max(0, Int(date.timeIntervalSinceNow.rounded(.up)))
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

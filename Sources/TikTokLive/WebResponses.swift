@@ -1,8 +1,8 @@
 import Foundation
 
-// Decodable mirrors of TikTok's JSON (protocol.md §1.2(b), §1.4, §2). Every field is optional: TikTok drops
+// Decodable mirrors of TikTok's JSON (protocol.md §1.2(b), §1.3–1.5, §2). Every field is optional: TikTok drops
 // fields freely, and a missing field must surface as a clear error at the place it is needed, not as a
-// decoding failure of the whole document.
+// decoding failure of the whole document. Ids above 2^53 are read from their `_str` twins only.
 
 struct APILiveUserRoomResponse: Decodable {
     struct DataBody: Decodable {
@@ -10,16 +10,24 @@ struct APILiveUserRoomResponse: Decodable {
             var id: String?
             var uniqueId: String?
             var nickname: String?
+            var secUid: String?
+            var signature: String?
+            var avatarLarger: String?
             var roomId: String?
             var status: Int?
         }
         struct Stats: Decodable {
             var followerCount: Int64?
+            var followingCount: Int64?
         }
         struct LiveRoom: Decodable {
+            struct Stats: Decodable {
+                var userCount: Int64?
+            }
             var status: Int?
             var title: String?
             var startTime: Int64?
+            var liveRoomStats: Stats?
         }
         var user: User?
         var stats: Stats?
@@ -31,47 +39,252 @@ struct APILiveUserRoomResponse: Decodable {
 }
 
 struct RoomInfoResponse: Decodable {
-    struct Room: Decodable {
-        struct Owner: Decodable {
-            var id_str: String?
-            var display_id: String?
-            var nickname: String?
-        }
-        var id_str: String?
-        var status: Int?
-        var title: String?
-        var start_time: Int64?
-        var create_time: Int64?
-        var owner: Owner?
-        var stream_url: StreamURL?
-        var prompts: String?
-        var message: String?
-    }
-    var data: Room?
+    var data: WebcastRoom?
     var status_code: Int?
 }
 
+/// A room object as `room/info`, `room/info_by_user` and the feed carry it (protocol.md §1.4).
+struct WebcastRoom: Decodable {
+    struct Owner: Decodable {
+        struct FollowInfo: Decodable {
+            var follower_count: Int64?
+        }
+        var id_str: String?
+        var display_id: String?
+        var nickname: String?
+        var follow_info: FollowInfo?
+    }
+    struct Stats: Decodable {
+        var total_user: Int64?
+        var like_count: Int64?
+    }
+    struct AgeRestricted: Decodable {
+        var restricted: Bool?
+    }
+    var id_str: String?
+    var status: Int?
+    var title: String?
+    var start_time: Int64?
+    var create_time: Int64?
+    var owner: Owner?
+    var owner_user_id_str: String?
+    var user_count: Int64?
+    var like_count: Int64?
+    var stats: Stats?
+    var stream_id_str: String?
+    var age_restricted: AgeRestricted?
+    var stream_url: StreamURL?
+    // Present on refusals instead of a room.
+    var prompts: String?
+    var message: String?
+
+    /// The public value, or `nil` when this is not a room (no status).
+    func roomInfo(fallbackID: String) -> RoomInfo? {
+        guard let status = self.status else { return nil }
+        return RoomInfo(
+            id: self.id_str ?? fallbackID,
+            status: status,
+            title: self.title ?? "",
+            ownerUniqueID: self.owner?.display_id ?? "",
+            ownerNickname: self.owner?.nickname ?? "",
+            startTime: self.start_time ?? self.create_time,
+            variants: self.stream_url?.variants() ?? [],
+            ownerID: self.owner?.id_str ?? self.owner_user_id_str,
+            ownerFollowerCount: self.owner?.follow_info?.follower_count,
+            viewerCount: self.user_count,
+            totalViewerCount: self.stats?.total_user,
+            likeCount: self.like_count ?? self.stats?.like_count,
+            streamID: self.stream_id_str,
+            isAgeRestricted: self.age_restricted?.restricted ?? false,
+            defaultResolution: self.stream_url?.default_resolution
+        )
+    }
+}
+
+struct CheckAliveResponse: Decodable {
+    struct Entry: Decodable {
+        var alive: Bool?
+        var room_id_str: String?
+    }
+    var data: [Entry]?
+    var status_code: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case data, status_code
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        // On refusals `data` is an object with a message, not the list.
+        self.data = try? container.decodeIfPresent([Entry].self, forKey: .data)
+        self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
+    }
+}
+
+struct GiftListResponse: Decodable {
+    struct Body: Decodable {
+        struct Gift: Decodable {
+            struct Image: Decodable {
+                var url_list: [String]?
+            }
+            var id: Int64?
+            var name: String?
+            var diamond_count: Int64?
+            var type: Int?
+            var describe: String?
+            var image: Image?
+            var icon: Image?
+        }
+        var gifts: [Gift]?
+        var message: String?
+    }
+    var data: Body?
+    var status_code: Int?
+}
+
+struct CoinPriceResponse: Decodable {
+    struct Package: Decodable {
+        struct CurrencyPrice: Decodable {
+            var currency: String?
+            var price: Int64?
+            var price_show_form: String?
+        }
+        var id: Int64?
+        var diamond_count: Int64?
+        var price: Int64?
+        var currency_price: [CurrencyPrice]?
+    }
+    var data: [Package]?
+    var status_code: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case data, status_code
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.data = try? container.decodeIfPresent([Package].self, forKey: .data)
+        self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
+    }
+}
+
+struct FeedResponse: Decodable {
+    struct Item: Decodable {
+        var data: WebcastRoom?
+        var rid: String?
+        var live_reason: String?
+        var type: Int?
+    }
+    struct Extra: Decodable {
+        var has_more: Bool?
+        var max_time: Int64?
+    }
+    var data: [Item]?
+    var extra: Extra?
+    var status_code: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case data, extra, status_code
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.data = try? container.decodeIfPresent([Item].self, forKey: .data)
+        self.extra = try container.decodeIfPresent(Extra.self, forKey: .extra)
+        self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
+    }
+}
+
+/// `stream_url` of a room (protocol.md §2.1).
 struct StreamURL: Decodable {
     struct CoreSDKData: Decodable {
-        struct PullData: Decodable {
-            struct Options: Decodable {
-                struct Quality: Decodable {
-                    var sdk_key: String?
-                    var name: String?
-                    var level: Int?
-                }
-                var qualities: [Quality]?
-            }
-            var options: Options?
-            /// JSON encoded as a string: `{"data": {sdk_key: {"main": {"flv", "hls", "sdk_params"}}}}`.
-            var stream_data: String?
-        }
         var pull_data: PullData?
     }
     var flv_pull_url: [String: String]?
+    var flv_pull_url_params: [String: String]?
     var hls_pull_url: String?
+    var hls_pull_url_params: String?
+    var resolution_name: [String: String]?
     var default_resolution: String?
     var live_core_sdk_data: CoreSDKData?
+
+    /// The `flv_pull_url` codes, best first.
+    static let resolutionCodes = ["ORIGION", "FULL_HD1", "HD1", "SD2", "SD1"]
+
+    /// Every variant: the `stream_data` qualities (best first), then `flv_pull_url` (best first), then `hls_pull_url`.
+    func variants() -> [StreamVariant] {
+        var variants = self.live_core_sdk_data?.pull_data?.variants() ?? []
+        let decoder = JSONDecoder()
+        let legacy = (self.flv_pull_url ?? [:]).compactMap { code, url -> StreamVariant? in
+            guard !url.isEmpty else { return nil }
+            let params = self.flv_pull_url_params?[code].flatMap { try? decoder.decode(SDKParams.self, from: Data($0.utf8)) }
+            let rank = Self.resolutionCodes.firstIndex(of: code).map { Self.resolutionCodes.count - $0 } ?? 0
+            return StreamVariant(
+                sdkKey: code, name: self.resolution_name?[code] ?? code, level: rank, flvURL: url, hlsURL: nil,
+                videoCodec: params?.VCodec, resolution: params?.resolution, videoBitrate: params?.vbitrate, source: .flvPullURL
+            )
+        }
+        variants += legacy.sorted { ($0.level, $0.sdkKey) > ($1.level, $1.sdkKey) }
+        if let hls = self.hls_pull_url, !hls.isEmpty {
+            let params = self.hls_pull_url_params.flatMap { try? decoder.decode(SDKParams.self, from: Data($0.utf8)) }
+            variants.append(
+                StreamVariant(
+                    sdkKey: "hls", name: params?.resolution.flatMap(Self.heightName) ?? "HLS", level: 0, flvURL: nil, hlsURL: hls,
+                    videoCodec: params?.VCodec, resolution: params?.resolution, videoBitrate: params?.vbitrate, source: .hlsPullURL
+                )
+            )
+        }
+        return variants
+    }
+
+    /// `720p` for `1280x720`.
+    static func heightName(_ resolution: String) -> String? {
+        guard let separator = resolution.firstIndex(of: "x"), let height = Int(resolution[resolution.index(after: separator)...]) else {
+            return nil
+        }
+        return "\(height)p"
+    }
+}
+
+/// `live_core_sdk_data.pull_data`, also the `streamData.pull_data` of the live page (protocol.md §2.2).
+struct PullData: Decodable {
+    struct Options: Decodable {
+        struct Quality: Decodable {
+            var sdk_key: String?
+            var name: String?
+            var level: Int?
+            var v_codec: String?
+            var resolution: String?
+        }
+        var qualities: [Quality]?
+    }
+    var options: Options?
+    /// JSON encoded as a string: `{"data": {sdk_key: {"main": {"flv", "hls", "sdk_params"}}}}`.
+    var stream_data: String?
+
+    /// Every quality in `stream_data`, best first; `ao` (audio only) last.
+    func variants() -> [StreamVariant] {
+        let decoder = JSONDecoder()
+        let qualities = self.options?.qualities ?? []
+        guard let text = self.stream_data, !text.isEmpty,
+            let entries = (try? decoder.decode(StreamData.self, from: Data(text.utf8)))?.data
+        else { return [] }
+        return entries.compactMap { key, entry -> StreamVariant? in
+            guard let main = entry.main else { return nil }
+            let quality = qualities.first { $0.sdk_key == key }
+            let params = main.sdk_params.flatMap { try? decoder.decode(SDKParams.self, from: Data($0.utf8)) }
+            return StreamVariant(
+                sdkKey: key, name: quality?.name ?? key,
+                // `ao` (audio only) has no quality entry and must never win over a video variant.
+                level: quality?.level ?? (key == "ao" ? -1 : 0),
+                flvURL: main.flv.flatMap { $0.isEmpty ? nil : $0 },
+                hlsURL: main.hls.flatMap { $0.isEmpty ? nil : $0 },
+                videoCodec: (params?.VCodec).flatMap { $0.isEmpty ? nil : $0 } ?? quality?.v_codec.flatMap { $0.isEmpty ? nil : $0 },
+                resolution: (params?.resolution).flatMap { $0.isEmpty ? nil : $0 } ?? quality?.resolution.flatMap { $0.isEmpty ? nil : $0 },
+                videoBitrate: params?.vbitrate
+            )
+        }.sorted { ($0.level, $0.videoBitrate ?? 0, $0.sdkKey) > ($1.level, $1.videoBitrate ?? 0, $1.sdkKey) }
+    }
 }
 
 /// The decoded `stream_data` string.
@@ -92,47 +305,4 @@ struct SDKParams: Decodable {
     var VCodec: String?
     var resolution: String?
     var vbitrate: Int?
-}
-
-extension StreamURL {
-    /// Every variant, from `stream_data` when present, else from `flv_pull_url`/`hls_pull_url`.
-    func variants() -> [StreamVariant] {
-        let decoder = JSONDecoder()
-        let qualities = self.live_core_sdk_data?.pull_data?.options?.qualities ?? []
-        if let text = self.live_core_sdk_data?.pull_data?.stream_data,
-            let streamData = try? decoder.decode(StreamData.self, from: Data(text.utf8)),
-            let entries = streamData.data, !entries.isEmpty
-        {
-            return entries.compactMap { key, entry -> StreamVariant? in
-                guard let main = entry.main else { return nil }
-                let quality = qualities.first { $0.sdk_key == key }
-                let params = main.sdk_params.flatMap { try? decoder.decode(SDKParams.self, from: Data($0.utf8)) }
-                return StreamVariant(
-                    sdkKey: key, name: quality?.name ?? key,
-                    // `ao` (audio only) has no quality entry and must never win over a video variant.
-                    level: quality?.level ?? (key == "ao" ? -1 : 0),
-                    flvURL: main.flv.flatMap { $0.isEmpty ? nil : $0 },
-                    hlsURL: main.hls.flatMap { $0.isEmpty ? nil : $0 },
-                    videoCodec: params?.VCodec, resolution: params?.resolution, videoBitrate: params?.vbitrate
-                )
-            }.sorted { $0.level > $1.level }
-        }
-        // Older shape: resolution codes mapped to FLV URLs.
-        let order = ["ORIGION", "FULL_HD1", "HD1", "SD2", "SD1"]
-        var variants = (self.flv_pull_url ?? [:]).map { key, url in
-            StreamVariant(
-                sdkKey: key, name: key, level: order.count - (order.firstIndex(of: key) ?? order.count),
-                flvURL: url, hlsURL: nil, videoCodec: nil, resolution: nil, videoBitrate: nil
-            )
-        }
-        if let hls = self.hls_pull_url, !hls.isEmpty {
-            variants.append(
-                StreamVariant(
-                    sdkKey: "hls", name: "HLS", level: -1, flvURL: nil, hlsURL: hls, videoCodec: nil,
-                    resolution: nil, videoBitrate: nil
-                )
-            )
-        }
-        return variants.sorted { $0.level > $1.level }
-    }
 }
