@@ -11,9 +11,12 @@
 /// The subset of TikTok's LIVE ("webcast") protobuf schema that TikTokLive relies on.
 ///
 /// Field numbers follow ../shared/research/protocol.md section 4 (the "v3" schema of the current client
-/// libraries). Only fields we read are declared: unknown fields are skipped by the decoder, so TikTok adding
-/// fields never breaks decoding. Every integer is declared 64-bit (int64), because libraries disagree on
-/// int32/int64 and on the wire both are varints. Regenerate the Swift code with scripts/generate-protos.sh.
+/// libraries). Messages protocol.md does not spell out (goal, poll, caption, envelope, subscription, pin, emote
+/// chat, game intro) take their numbers from the v3 schema (isaackogan/TikTokLiveProto), cross-checked against
+/// TikTok-Live-Connector where it declares the same message. Only fields we read are declared: unknown fields are
+/// skipped by the decoder, so TikTok adding fields never breaks decoding. Every integer is declared 64-bit
+/// (int64), because libraries disagree on int32/int64 and on the wire both are varints; enums are read as int64
+/// too, so an unknown enum value is kept as its number. Regenerate the Swift code with scripts/generate-protos.sh.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -462,6 +465,60 @@ public nonisolated struct Webcast_ChatMessage: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// The fields LiveEvent reads from a WebcastChatMessage. A real chat payload is mostly emote images and quality
+/// scores (fields 13 and 19); decoding through this view skips them, which doubles the decoder's throughput on chat.
+public nonisolated struct Webcast_ChatEventFields: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var user: Webcast_EventUserFields {
+    get {_user ?? Webcast_EventUserFields()}
+    set {_user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {self._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {self._user = nil}
+
+  public var content: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+  fileprivate var _user: Webcast_EventUserFields? = nil
+}
+
+/// The fields LiveEvent reads from a User (no avatar or follow info), for the decoding views.
+public nonisolated struct Webcast_EventUserFields: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var nickname: String = String()
+
+  public var displayID: String = String()
+
+  public var idStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Webcast_Gift: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -808,6 +865,1209 @@ public nonisolated struct Webcast_ImDeleteMessage: Sendable {
   public var deleteMsgIds: [Int64] = []
 
   public var deleteUserIds: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+}
+
+/// WebcastRoomMessage, RoomMessage, WebcastSystemMessage and WebcastBottomMessage: a line of system text.
+/// (Davincible's RoomMessage puts {1 type, 4 timestamp} at field 1: the same wire as common.method/create_time.)
+public nonisolated struct Webcast_RoomMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var content: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+}
+
+public nonisolated struct Webcast_Question: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var questionID: Int64 = 0
+
+  public var content: String = String()
+
+  public var answerStatus: Int64 = 0
+
+  public var createTime: Int64 = 0
+
+  public var user: Webcast_User {
+    get {_user ?? Webcast_User()}
+    set {_user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {self._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {self._user = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _user: Webcast_User? = nil
+}
+
+public nonisolated struct Webcast_QuestionNewMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var question: Webcast_Question {
+    get {_storage._question ?? Webcast_Question()}
+    set {_uniqueStorage()._question = newValue}
+  }
+  /// Returns true if `question` has been explicitly set.
+  public var hasQuestion: Bool {_storage._question != nil}
+  /// Clears the value of `question`. Subsequent reads from it will return its default value.
+  public mutating func clearQuestion() {_uniqueStorage()._question = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Webcast_LiveIntroMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var roomID: Int64 {
+    get {_storage._roomID}
+    set {_uniqueStorage()._roomID = newValue}
+  }
+
+  public var auditStatus: Int64 {
+    get {_storage._auditStatus}
+    set {_uniqueStorage()._auditStatus = newValue}
+  }
+
+  public var content: String {
+    get {_storage._content}
+    set {_uniqueStorage()._content = newValue}
+  }
+
+  public var host: Webcast_User {
+    get {_storage._host ?? Webcast_User()}
+    set {_uniqueStorage()._host = newValue}
+  }
+  /// Returns true if `host` has been explicitly set.
+  public var hasHost: Bool {_storage._host != nil}
+  /// Clears the value of `host`. Subsequent reads from it will return its default value.
+  public mutating func clearHost() {_uniqueStorage()._host = nil}
+
+  public var contentLanguage: String {
+    get {_storage._contentLanguage}
+    set {_uniqueStorage()._contentLanguage = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// WebcastInRoomBannerMessage. Davincible and TikTok-Live-Connector declare field 2 a JSON string; v3 declares
+/// map<string, string>. Both are length-delimited, so field 2 is read as raw entries and interpreted in Swift.
+public nonisolated struct Webcast_InRoomBannerMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var data: [Data] = []
+
+  public var position: Int64 = 0
+
+  public var actionType: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+}
+
+/// One entry of a map<string, string> on the wire.
+public nonisolated struct Webcast_StringPair: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var key: String = String()
+
+  public var value: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_BattleSetting: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var battleID: Int64 = 0
+
+  public var startTimeMs: Int64 = 0
+
+  public var duration: Int64 = 0
+
+  public var channelID: Int64 = 0
+
+  public var status: Int64 = 0
+
+  public var battleType: Int64 = 0
+
+  public var endTimeMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_BattleResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var result: Int64 = 0
+
+  public var score: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_BattleUserArmy: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var score: Int64 = 0
+
+  public var nickname: String = String()
+
+  public var diamondScore: Int64 = 0
+
+  public var userIDStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_BattleUserArmies: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userArmies: [Webcast_BattleUserArmy] = []
+
+  public var hostScore: Int64 = 0
+
+  public var anchorIDStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_UserArmiesWrapper: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var userArmies: Webcast_BattleUserArmies {
+    get {_userArmies ?? Webcast_BattleUserArmies()}
+    set {_userArmies = newValue}
+  }
+  /// Returns true if `userArmies` has been explicitly set.
+  public var hasUserArmies: Bool {self._userArmies != nil}
+  /// Clears the value of `userArmies`. Subsequent reads from it will return its default value.
+  public mutating func clearUserArmies() {self._userArmies = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _userArmies: Webcast_BattleUserArmies? = nil
+}
+
+public nonisolated struct Webcast_BattleBaseUserInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var nickName: String = String()
+
+  public var avatarThumb: Webcast_ImageModel {
+    get {_avatarThumb ?? Webcast_ImageModel()}
+    set {_avatarThumb = newValue}
+  }
+  /// Returns true if `avatarThumb` has been explicitly set.
+  public var hasAvatarThumb: Bool {self._avatarThumb != nil}
+  /// Clears the value of `avatarThumb`. Subsequent reads from it will return its default value.
+  public mutating func clearAvatarThumb() {self._avatarThumb = nil}
+
+  public var displayID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _avatarThumb: Webcast_ImageModel? = nil
+}
+
+public nonisolated struct Webcast_BattleUserInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var user: Webcast_BattleBaseUserInfo {
+    get {_user ?? Webcast_BattleBaseUserInfo()}
+    set {_user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {self._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {self._user = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _user: Webcast_BattleBaseUserInfo? = nil
+}
+
+public nonisolated struct Webcast_BattleUserInfoWrapper: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var userInfo: Webcast_BattleUserInfo {
+    get {_userInfo ?? Webcast_BattleUserInfo()}
+    set {_userInfo = newValue}
+  }
+  /// Returns true if `userInfo` has been explicitly set.
+  public var hasUserInfo: Bool {self._userInfo != nil}
+  /// Clears the value of `userInfo`. Subsequent reads from it will return its default value.
+  public mutating func clearUserInfo() {self._userInfo = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _userInfo: Webcast_BattleUserInfo? = nil
+}
+
+/// WebcastLinkMicBattle: a battle between hosts starts, changes or ends.
+public nonisolated struct Webcast_LinkMicBattle: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var battleID: Int64 {
+    get {_storage._battleID}
+    set {_uniqueStorage()._battleID = newValue}
+  }
+
+  public var battleSetting: Webcast_BattleSetting {
+    get {_storage._battleSetting ?? Webcast_BattleSetting()}
+    set {_uniqueStorage()._battleSetting = newValue}
+  }
+  /// Returns true if `battleSetting` has been explicitly set.
+  public var hasBattleSetting: Bool {_storage._battleSetting != nil}
+  /// Clears the value of `battleSetting`. Subsequent reads from it will return its default value.
+  public mutating func clearBattleSetting() {_uniqueStorage()._battleSetting = nil}
+
+  public var action: Int64 {
+    get {_storage._action}
+    set {_uniqueStorage()._action = newValue}
+  }
+
+  public var battleResult: Dictionary<Int64,Webcast_BattleResult> {
+    get {_storage._battleResult}
+    set {_uniqueStorage()._battleResult = newValue}
+  }
+
+  public var armies: [Webcast_UserArmiesWrapper] {
+    get {_storage._armies}
+    set {_uniqueStorage()._armies = newValue}
+  }
+
+  public var anchorInfo: [Webcast_BattleUserInfoWrapper] {
+    get {_storage._anchorInfo}
+    set {_uniqueStorage()._anchorInfo = newValue}
+  }
+
+  public var bubbleText: String {
+    get {_storage._bubbleText}
+    set {_uniqueStorage()._bubbleText = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// WebcastLinkMicArmies: the running scores of a battle, per host.
+public nonisolated struct Webcast_LinkMicArmies: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var battleID: Int64 {
+    get {_storage._battleID}
+    set {_uniqueStorage()._battleID = newValue}
+  }
+
+  public var armies: Dictionary<Int64,Webcast_BattleUserArmies> {
+    get {_storage._armies}
+    set {_uniqueStorage()._armies = newValue}
+  }
+
+  public var channelID: Int64 {
+    get {_storage._channelID}
+    set {_uniqueStorage()._channelID = newValue}
+  }
+
+  public var giftSentTime: Int64 {
+    get {_storage._giftSentTime}
+    set {_uniqueStorage()._giftSentTime = newValue}
+  }
+
+  public var scoreUpdateTime: Int64 {
+    get {_storage._scoreUpdateTime}
+    set {_uniqueStorage()._scoreUpdateTime = newValue}
+  }
+
+  public var triggerReason: Int64 {
+    get {_storage._triggerReason}
+    set {_uniqueStorage()._triggerReason = newValue}
+  }
+
+  public var fromUserID: Int64 {
+    get {_storage._fromUserID}
+    set {_uniqueStorage()._fromUserID = newValue}
+  }
+
+  public var giftID: Int64 {
+    get {_storage._giftID}
+    set {_uniqueStorage()._giftID = newValue}
+  }
+
+  public var giftCount: Int64 {
+    get {_storage._giftCount}
+    set {_uniqueStorage()._giftCount = newValue}
+  }
+
+  public var totalDiamondCount: Int64 {
+    get {_storage._totalDiamondCount}
+    set {_uniqueStorage()._totalDiamondCount = newValue}
+  }
+
+  public var repeatCount: Int64 {
+    get {_storage._repeatCount}
+    set {_uniqueStorage()._repeatCount = newValue}
+  }
+
+  public var battleSettings: Webcast_BattleSetting {
+    get {_storage._battleSettings ?? Webcast_BattleSetting()}
+    set {_uniqueStorage()._battleSettings = newValue}
+  }
+  /// Returns true if `battleSettings` has been explicitly set.
+  public var hasBattleSettings: Bool {_storage._battleSettings != nil}
+  /// Clears the value of `battleSettings`. Subsequent reads from it will return its default value.
+  public mutating func clearBattleSettings() {_uniqueStorage()._battleSettings = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// WebcastRoomPinMessage. Taco reads field 2 as bytes and field 31 as a timestamp: the same wire.
+public nonisolated struct Webcast_RoomPinMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var chatMessage: Webcast_ChatMessage {
+    get {_storage._chatMessage ?? Webcast_ChatMessage()}
+    set {_uniqueStorage()._chatMessage = newValue}
+  }
+  /// Returns true if `chatMessage` has been explicitly set.
+  public var hasChatMessage: Bool {_storage._chatMessage != nil}
+  /// Clears the value of `chatMessage`. Subsequent reads from it will return its default value.
+  public mutating func clearChatMessage() {_uniqueStorage()._chatMessage = nil}
+
+  public var socialMessage: Webcast_SocialMessage {
+    get {_storage._socialMessage ?? Webcast_SocialMessage()}
+    set {_uniqueStorage()._socialMessage = newValue}
+  }
+  /// Returns true if `socialMessage` has been explicitly set.
+  public var hasSocialMessage: Bool {_storage._socialMessage != nil}
+  /// Clears the value of `socialMessage`. Subsequent reads from it will return its default value.
+  public mutating func clearSocialMessage() {_uniqueStorage()._socialMessage = nil}
+
+  public var giftMessage: Webcast_GiftMessage {
+    get {_storage._giftMessage ?? Webcast_GiftMessage()}
+    set {_uniqueStorage()._giftMessage = newValue}
+  }
+  /// Returns true if `giftMessage` has been explicitly set.
+  public var hasGiftMessage: Bool {_storage._giftMessage != nil}
+  /// Clears the value of `giftMessage`. Subsequent reads from it will return its default value.
+  public mutating func clearGiftMessage() {_uniqueStorage()._giftMessage = nil}
+
+  public var memberMessage: Webcast_MemberMessage {
+    get {_storage._memberMessage ?? Webcast_MemberMessage()}
+    set {_uniqueStorage()._memberMessage = newValue}
+  }
+  /// Returns true if `memberMessage` has been explicitly set.
+  public var hasMemberMessage: Bool {_storage._memberMessage != nil}
+  /// Clears the value of `memberMessage`. Subsequent reads from it will return its default value.
+  public mutating func clearMemberMessage() {_uniqueStorage()._memberMessage = nil}
+
+  public var likeMessage: Webcast_LikeMessage {
+    get {_storage._likeMessage ?? Webcast_LikeMessage()}
+    set {_uniqueStorage()._likeMessage = newValue}
+  }
+  /// Returns true if `likeMessage` has been explicitly set.
+  public var hasLikeMessage: Bool {_storage._likeMessage != nil}
+  /// Clears the value of `likeMessage`. Subsequent reads from it will return its default value.
+  public mutating func clearLikeMessage() {_uniqueStorage()._likeMessage = nil}
+
+  public var method: String {
+    get {_storage._method}
+    set {_uniqueStorage()._method = newValue}
+  }
+
+  public var pinTime: Int64 {
+    get {_storage._pinTime}
+    set {_uniqueStorage()._pinTime = newValue}
+  }
+
+  public var `operator`: Webcast_User {
+    get {_storage._operator ?? Webcast_User()}
+    set {_uniqueStorage()._operator = newValue}
+  }
+  /// Returns true if ``operator`` has been explicitly set.
+  public var hasOperator: Bool {_storage._operator != nil}
+  /// Clears the value of ``operator``. Subsequent reads from it will return its default value.
+  public mutating func clearOperator() {_uniqueStorage()._operator = nil}
+
+  public var action: Int64 {
+    get {_storage._action}
+    set {_uniqueStorage()._action = newValue}
+  }
+
+  public var displayDuration: Int64 {
+    get {_storage._displayDuration}
+    set {_uniqueStorage()._displayDuration = newValue}
+  }
+
+  public var pinID: Int64 {
+    get {_storage._pinID}
+    set {_uniqueStorage()._pinID = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A Text with its pieces, for messages whose text lives in the pieces ({0:string}, {1:user}).
+public nonisolated struct Webcast_TextPieceUser: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var user: Webcast_User {
+    get {_user ?? Webcast_User()}
+    set {_user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {self._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {self._user = nil}
+
+  public var withColon: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _user: Webcast_User? = nil
+}
+
+public nonisolated struct Webcast_TextPiece: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: Int64 = 0
+
+  public var stringValue: String = String()
+
+  public var userValue: Webcast_TextPieceUser {
+    get {_userValue ?? Webcast_TextPieceUser()}
+    set {_userValue = newValue}
+  }
+  /// Returns true if `userValue` has been explicitly set.
+  public var hasUserValue: Bool {self._userValue != nil}
+  /// Clears the value of `userValue`. Subsequent reads from it will return its default value.
+  public mutating func clearUserValue() {self._userValue = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _userValue: Webcast_TextPieceUser? = nil
+}
+
+public nonisolated struct Webcast_RichText: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var key: String = String()
+
+  public var defaultPattern: String = String()
+
+  public var pieces: [Webcast_TextPiece] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// WebcastLiveGameIntroMessage: the game the host is playing.
+public nonisolated struct Webcast_LiveGameIntroMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var content: Webcast_RichText {
+    get {_content ?? Webcast_RichText()}
+    set {_content = newValue}
+  }
+  /// Returns true if `content` has been explicitly set.
+  public var hasContent: Bool {self._content != nil}
+  /// Clears the value of `content`. Subsequent reads from it will return its default value.
+  public mutating func clearContent() {self._content = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _common: Webcast_CommonMessageData? = nil
+  fileprivate var _content: Webcast_RichText? = nil
+}
+
+/// WebcastEmoteChatMessage: a subscriber emote sent to the chat.
+public nonisolated struct Webcast_EmoteChatMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var user: Webcast_User {
+    get {_storage._user ?? Webcast_User()}
+    set {_uniqueStorage()._user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {_storage._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {_uniqueStorage()._user = nil}
+
+  public var emoteList: [Webcast_EmoteModel] {
+    get {_storage._emoteList}
+    set {_uniqueStorage()._emoteList = newValue}
+  }
+
+  public var userIdentity: Webcast_UserIdentity {
+    get {_storage._userIdentity ?? Webcast_UserIdentity()}
+    set {_uniqueStorage()._userIdentity = newValue}
+  }
+  /// Returns true if `userIdentity` has been explicitly set.
+  public var hasUserIdentity: Bool {_storage._userIdentity != nil}
+  /// Clears the value of `userIdentity`. Subsequent reads from it will return its default value.
+  public mutating func clearUserIdentity() {_uniqueStorage()._userIdentity = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// WebcastSubNotifyMessage: a viewer subscribed.
+public nonisolated struct Webcast_SubNotifyMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var user: Webcast_User {
+    get {_storage._user ?? Webcast_User()}
+    set {_uniqueStorage()._user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {_storage._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {_uniqueStorage()._user = nil}
+
+  public var exhibitionType: Int64 {
+    get {_storage._exhibitionType}
+    set {_uniqueStorage()._exhibitionType = newValue}
+  }
+
+  public var subMonth: Int64 {
+    get {_storage._subMonth}
+    set {_uniqueStorage()._subMonth = newValue}
+  }
+
+  public var subscribeType: Int64 {
+    get {_storage._subscribeType}
+    set {_uniqueStorage()._subscribeType = newValue}
+  }
+
+  public var oldSubscribeStatus: Int64 {
+    get {_storage._oldSubscribeStatus}
+    set {_uniqueStorage()._oldSubscribeStatus = newValue}
+  }
+
+  public var subscribingStatus: Int64 {
+    get {_storage._subscribingStatus}
+    set {_uniqueStorage()._subscribingStatus = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// The treasure box ("red envelope") of WebcastEnvelopeMessage. TikTok-Live-Connector's TreasureBoxData agrees
+/// on 5 (coins), 6 and 7.
+public nonisolated struct Webcast_EnvelopeInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var envelopeID: String = String()
+
+  public var businessType: Int64 = 0
+
+  public var envelopeIdc: String = String()
+
+  public var sendUserName: String = String()
+
+  public var diamondCount: Int64 = 0
+
+  public var peopleCount: Int64 = 0
+
+  public var unpackAt: Int64 = 0
+
+  public var sendUserID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_EnvelopeMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var envelopeInfo: Webcast_EnvelopeInfo {
+    get {_storage._envelopeInfo ?? Webcast_EnvelopeInfo()}
+    set {_uniqueStorage()._envelopeInfo = newValue}
+  }
+  /// Returns true if `envelopeInfo` has been explicitly set.
+  public var hasEnvelopeInfo: Bool {_storage._envelopeInfo != nil}
+  /// Clears the value of `envelopeInfo`. Subsequent reads from it will return its default value.
+  public mutating func clearEnvelopeInfo() {_uniqueStorage()._envelopeInfo = nil}
+
+  public var display: Int64 {
+    get {_storage._display}
+    set {_uniqueStorage()._display = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Webcast_GoalSubGoalGift: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var diamondCount: Int64 = 0
+
+  public var type: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_GoalSubGoal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: Int64 = 0
+
+  public var id: Int64 = 0
+
+  public var progress: Int64 = 0
+
+  public var target: Int64 = 0
+
+  public var gift: Webcast_GoalSubGoalGift {
+    get {_gift ?? Webcast_GoalSubGoalGift()}
+    set {_gift = newValue}
+  }
+  /// Returns true if `gift` has been explicitly set.
+  public var hasGift: Bool {self._gift != nil}
+  /// Clears the value of `gift`. Subsequent reads from it will return its default value.
+  public mutating func clearGift() {self._gift = nil}
+
+  public var idStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _gift: Webcast_GoalSubGoalGift? = nil
+}
+
+public nonisolated struct Webcast_LiveStreamGoal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var type: Int64 = 0
+
+  public var status: Int64 = 0
+
+  public var subGoals: [Webcast_GoalSubGoal] = []
+
+  public var description_p: String = String()
+
+  public var idStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// WebcastGoalUpdateMessage: progress of the host's LIVE goal.
+public nonisolated struct Webcast_GoalUpdateMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var goal: Webcast_LiveStreamGoal {
+    get {_storage._goal ?? Webcast_LiveStreamGoal()}
+    set {_uniqueStorage()._goal = newValue}
+  }
+  /// Returns true if `goal` has been explicitly set.
+  public var hasGoal: Bool {_storage._goal != nil}
+  /// Clears the value of `goal`. Subsequent reads from it will return its default value.
+  public mutating func clearGoal() {_uniqueStorage()._goal = nil}
+
+  public var contributorID: Int64 {
+    get {_storage._contributorID}
+    set {_uniqueStorage()._contributorID = newValue}
+  }
+
+  public var contributorDisplayID: String {
+    get {_storage._contributorDisplayID}
+    set {_uniqueStorage()._contributorDisplayID = newValue}
+  }
+
+  public var contributeCount: Int64 {
+    get {_storage._contributeCount}
+    set {_uniqueStorage()._contributeCount = newValue}
+  }
+
+  public var contributeScore: Int64 {
+    get {_storage._contributeScore}
+    set {_uniqueStorage()._contributeScore = newValue}
+  }
+
+  public var contributorIDStr: String {
+    get {_storage._contributorIDStr}
+    set {_uniqueStorage()._contributorIDStr = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Webcast_PollOptionInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var votes: Int64 = 0
+
+  public var displayContent: String = String()
+
+  public var optionIndex: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_PollStartContent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var startTime: Int64 = 0
+
+  public var endTime: Int64 = 0
+
+  public var optionList: [Webcast_PollOptionInfo] = []
+
+  public var title: String = String()
+
+  public var `operator`: Webcast_User {
+    get {_operator ?? Webcast_User()}
+    set {_operator = newValue}
+  }
+  /// Returns true if ``operator`` has been explicitly set.
+  public var hasOperator: Bool {self._operator != nil}
+  /// Clears the value of ``operator``. Subsequent reads from it will return its default value.
+  public mutating func clearOperator() {self._operator = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _operator: Webcast_User? = nil
+}
+
+public nonisolated struct Webcast_PollEndContent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var endType: Int64 = 0
+
+  public var optionList: [Webcast_PollOptionInfo] = []
+
+  public var `operator`: Webcast_User {
+    get {_operator ?? Webcast_User()}
+    set {_operator = newValue}
+  }
+  /// Returns true if ``operator`` has been explicitly set.
+  public var hasOperator: Bool {self._operator != nil}
+  /// Clears the value of ``operator``. Subsequent reads from it will return its default value.
+  public mutating func clearOperator() {self._operator = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _operator: Webcast_User? = nil
+}
+
+public nonisolated struct Webcast_PollUpdateVotesContent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var optionList: [Webcast_PollOptionInfo] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Webcast_PollBasicInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var pollSponsor: String = String()
+
+  public var giftID: Int64 = 0
+
+  public var title: String = String()
+
+  public var pollIDStr: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// WebcastPollMessage: a poll starts, its votes change, or it ends.
+public nonisolated struct Webcast_PollMessage: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_storage._common ?? Webcast_CommonMessageData()}
+    set {_uniqueStorage()._common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {_storage._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {_uniqueStorage()._common = nil}
+
+  public var messageType: Int64 {
+    get {_storage._messageType}
+    set {_uniqueStorage()._messageType = newValue}
+  }
+
+  public var pollID: Int64 {
+    get {_storage._pollID}
+    set {_uniqueStorage()._pollID = newValue}
+  }
+
+  public var startContent: Webcast_PollStartContent {
+    get {_storage._startContent ?? Webcast_PollStartContent()}
+    set {_uniqueStorage()._startContent = newValue}
+  }
+  /// Returns true if `startContent` has been explicitly set.
+  public var hasStartContent: Bool {_storage._startContent != nil}
+  /// Clears the value of `startContent`. Subsequent reads from it will return its default value.
+  public mutating func clearStartContent() {_uniqueStorage()._startContent = nil}
+
+  public var endContent: Webcast_PollEndContent {
+    get {_storage._endContent ?? Webcast_PollEndContent()}
+    set {_uniqueStorage()._endContent = newValue}
+  }
+  /// Returns true if `endContent` has been explicitly set.
+  public var hasEndContent: Bool {_storage._endContent != nil}
+  /// Clears the value of `endContent`. Subsequent reads from it will return its default value.
+  public mutating func clearEndContent() {_uniqueStorage()._endContent = nil}
+
+  public var updateContent: Webcast_PollUpdateVotesContent {
+    get {_storage._updateContent ?? Webcast_PollUpdateVotesContent()}
+    set {_uniqueStorage()._updateContent = newValue}
+  }
+  /// Returns true if `updateContent` has been explicitly set.
+  public var hasUpdateContent: Bool {_storage._updateContent != nil}
+  /// Clears the value of `updateContent`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdateContent() {_uniqueStorage()._updateContent = nil}
+
+  public var pollKind: Int64 {
+    get {_storage._pollKind}
+    set {_uniqueStorage()._pollKind = newValue}
+  }
+
+  public var pollBasicInfo: Webcast_PollBasicInfo {
+    get {_storage._pollBasicInfo ?? Webcast_PollBasicInfo()}
+    set {_uniqueStorage()._pollBasicInfo = newValue}
+  }
+  /// Returns true if `pollBasicInfo` has been explicitly set.
+  public var hasPollBasicInfo: Bool {_storage._pollBasicInfo != nil}
+  /// Clears the value of `pollBasicInfo`. Subsequent reads from it will return its default value.
+  public mutating func clearPollBasicInfo() {_uniqueStorage()._pollBasicInfo = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Webcast_CaptionContent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lang: String = String()
+
+  public var content: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// WebcastCaptionMessage: live captions (speech to text) of the host.
+public nonisolated struct Webcast_CaptionMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var common: Webcast_CommonMessageData {
+    get {_common ?? Webcast_CommonMessageData()}
+    set {_common = newValue}
+  }
+  /// Returns true if `common` has been explicitly set.
+  public var hasCommon: Bool {self._common != nil}
+  /// Clears the value of `common`. Subsequent reads from it will return its default value.
+  public mutating func clearCommon() {self._common = nil}
+
+  public var timestampMs: Int64 = 0
+
+  public var durationMs: Int64 = 0
+
+  public var content: [Webcast_CaptionContent] = []
+
+  public var sentenceID: Int64 = 0
+
+  public var sequenceID: Int64 = 0
+
+  public var definite: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1737,6 +2997,95 @@ nonisolated extension Webcast_ChatMessage: SwiftProtobuf.Message, SwiftProtobuf.
   }
 }
 
+nonisolated extension Webcast_ChatEventFields: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChatEventFields"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}user\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._user) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._user {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.content.isEmpty {
+      try visitor.visitSingularStringField(value: self.content, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_ChatEventFields, rhs: Webcast_ChatEventFields) -> Bool {
+    if lhs._common != rhs._common {return false}
+    if lhs._user != rhs._user {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_EventUserFields: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EventUserFields"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{2}\u{2}nickname\0\u{4}#display_id\0\u{4}^\u{f}id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.nickname) }()
+      case 38: try { try decoder.decodeSingularStringField(value: &self.displayID) }()
+      case 1028: try { try decoder.decodeSingularStringField(value: &self.idStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.nickname.isEmpty {
+      try visitor.visitSingularStringField(value: self.nickname, fieldNumber: 3)
+    }
+    if !self.displayID.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayID, fieldNumber: 38)
+    }
+    if !self.idStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.idStr, fieldNumber: 1028)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_EventUserFields, rhs: Webcast_EventUserFields) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.nickname != rhs.nickname {return false}
+    if lhs.displayID != rhs.displayID {return false}
+    if lhs.idStr != rhs.idStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Webcast_Gift: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Gift"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{1}describe\0\u{2}\u{3}id\0\u{2}\u{5}combo\0\u{1}type\0\u{3}diamond_count\0\u{2}\u{4}name\0")
@@ -2411,6 +3760,2347 @@ nonisolated extension Webcast_ImDeleteMessage: SwiftProtobuf.Message, SwiftProto
     if lhs._common != rhs._common {return false}
     if lhs.deleteMsgIds != rhs.deleteMsgIds {return false}
     if lhs.deleteUserIds != rhs.deleteUserIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_RoomMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoomMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.content.isEmpty {
+      try visitor.visitSingularStringField(value: self.content, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_RoomMessage, rhs: Webcast_RoomMessage) -> Bool {
+    if lhs._common != rhs._common {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_Question: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Question"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}question_id\0\u{1}content\0\u{3}answer_status\0\u{3}create_time\0\u{1}user\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.questionID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.answerStatus) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.createTime) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._user) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.questionID != 0 {
+      try visitor.visitSingularInt64Field(value: self.questionID, fieldNumber: 1)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularStringField(value: self.content, fieldNumber: 2)
+    }
+    if self.answerStatus != 0 {
+      try visitor.visitSingularInt64Field(value: self.answerStatus, fieldNumber: 3)
+    }
+    if self.createTime != 0 {
+      try visitor.visitSingularInt64Field(value: self.createTime, fieldNumber: 4)
+    }
+    try { if let v = self._user {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_Question, rhs: Webcast_Question) -> Bool {
+    if lhs.questionID != rhs.questionID {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.answerStatus != rhs.answerStatus {return false}
+    if lhs.createTime != rhs.createTime {return false}
+    if lhs._user != rhs._user {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_QuestionNewMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".QuestionNewMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}question\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _question: Webcast_Question? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _question = source._question
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._question) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._question {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_QuestionNewMessage, rhs: Webcast_QuestionNewMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._question != rhs_storage._question {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_LiveIntroMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LiveIntroMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}room_id\0\u{3}audit_status\0\u{1}content\0\u{1}host\0\u{4}\u{3}content_language\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _roomID: Int64 = 0
+    var _auditStatus: Int64 = 0
+    var _content: String = String()
+    var _host: Webcast_User? = nil
+    var _contentLanguage: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _roomID = source._roomID
+      _auditStatus = source._auditStatus
+      _content = source._content
+      _host = source._host
+      _contentLanguage = source._contentLanguage
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._roomID) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._auditStatus) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._content) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._host) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._contentLanguage) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._roomID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._roomID, fieldNumber: 2)
+      }
+      if _storage._auditStatus != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._auditStatus, fieldNumber: 3)
+      }
+      if !_storage._content.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._content, fieldNumber: 4)
+      }
+      try { if let v = _storage._host {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._contentLanguage.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._contentLanguage, fieldNumber: 8)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_LiveIntroMessage, rhs: Webcast_LiveIntroMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._roomID != rhs_storage._roomID {return false}
+        if _storage._auditStatus != rhs_storage._auditStatus {return false}
+        if _storage._content != rhs_storage._content {return false}
+        if _storage._host != rhs_storage._host {return false}
+        if _storage._contentLanguage != rhs_storage._contentLanguage {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_InRoomBannerMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InRoomBannerMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}data\0\u{1}position\0\u{3}action_type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.data) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.actionType) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.data.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.data, fieldNumber: 2)
+    }
+    if self.position != 0 {
+      try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 3)
+    }
+    if self.actionType != 0 {
+      try visitor.visitSingularInt64Field(value: self.actionType, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_InRoomBannerMessage, rhs: Webcast_InRoomBannerMessage) -> Bool {
+    if lhs._common != rhs._common {return false}
+    if lhs.data != rhs.data {return false}
+    if lhs.position != rhs.position {return false}
+    if lhs.actionType != rhs.actionType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_StringPair: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StringPair"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}value\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.key.isEmpty {
+      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_StringPair, rhs: Webcast_StringPair) -> Bool {
+    if lhs.key != rhs.key {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleSetting: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleSetting"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}battle_id\0\u{3}start_time_ms\0\u{1}duration\0\u{3}channel_id\0\u{1}status\0\u{4}\u{3}battle_type\0\u{4}\u{2}end_time_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.battleID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.startTimeMs) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.duration) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.channelID) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.status) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.battleType) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.endTimeMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.battleID != 0 {
+      try visitor.visitSingularInt64Field(value: self.battleID, fieldNumber: 1)
+    }
+    if self.startTimeMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.startTimeMs, fieldNumber: 2)
+    }
+    if self.duration != 0 {
+      try visitor.visitSingularInt64Field(value: self.duration, fieldNumber: 3)
+    }
+    if self.channelID != 0 {
+      try visitor.visitSingularInt64Field(value: self.channelID, fieldNumber: 4)
+    }
+    if self.status != 0 {
+      try visitor.visitSingularInt64Field(value: self.status, fieldNumber: 5)
+    }
+    if self.battleType != 0 {
+      try visitor.visitSingularInt64Field(value: self.battleType, fieldNumber: 8)
+    }
+    if self.endTimeMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.endTimeMs, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleSetting, rhs: Webcast_BattleSetting) -> Bool {
+    if lhs.battleID != rhs.battleID {return false}
+    if lhs.startTimeMs != rhs.startTimeMs {return false}
+    if lhs.duration != rhs.duration {return false}
+    if lhs.channelID != rhs.channelID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.battleType != rhs.battleType {return false}
+    if lhs.endTimeMs != rhs.endTimeMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}result\0\u{1}score\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.result) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.score) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    if self.result != 0 {
+      try visitor.visitSingularInt64Field(value: self.result, fieldNumber: 2)
+    }
+    if self.score != 0 {
+      try visitor.visitSingularInt64Field(value: self.score, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleResult, rhs: Webcast_BattleResult) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs.result != rhs.result {return false}
+    if lhs.score != rhs.score {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleUserArmy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleUserArmy"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}score\0\u{1}nickname\0\u{4}\u{2}diamond_score\0\u{3}user_id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.score) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.nickname) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.diamondScore) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.userIDStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    if self.score != 0 {
+      try visitor.visitSingularInt64Field(value: self.score, fieldNumber: 2)
+    }
+    if !self.nickname.isEmpty {
+      try visitor.visitSingularStringField(value: self.nickname, fieldNumber: 3)
+    }
+    if self.diamondScore != 0 {
+      try visitor.visitSingularInt64Field(value: self.diamondScore, fieldNumber: 5)
+    }
+    if !self.userIDStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.userIDStr, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleUserArmy, rhs: Webcast_BattleUserArmy) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs.score != rhs.score {return false}
+    if lhs.nickname != rhs.nickname {return false}
+    if lhs.diamondScore != rhs.diamondScore {return false}
+    if lhs.userIDStr != rhs.userIDStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleUserArmies: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleUserArmies"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_armies\0\u{3}host_score\0\u{3}anchor_id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.userArmies) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.hostScore) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.anchorIDStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.userArmies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.userArmies, fieldNumber: 1)
+    }
+    if self.hostScore != 0 {
+      try visitor.visitSingularInt64Field(value: self.hostScore, fieldNumber: 2)
+    }
+    if !self.anchorIDStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.anchorIDStr, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleUserArmies, rhs: Webcast_BattleUserArmies) -> Bool {
+    if lhs.userArmies != rhs.userArmies {return false}
+    if lhs.hostScore != rhs.hostScore {return false}
+    if lhs.anchorIDStr != rhs.anchorIDStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_UserArmiesWrapper: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UserArmiesWrapper"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}user_armies\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._userArmies) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    try { if let v = self._userArmies {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_UserArmiesWrapper, rhs: Webcast_UserArmiesWrapper) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs._userArmies != rhs._userArmies {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleBaseUserInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleBaseUserInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}nick_name\0\u{3}avatar_thumb\0\u{3}display_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nickName) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._avatarThumb) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.displayID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    if !self.nickName.isEmpty {
+      try visitor.visitSingularStringField(value: self.nickName, fieldNumber: 2)
+    }
+    try { if let v = self._avatarThumb {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.displayID.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayID, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleBaseUserInfo, rhs: Webcast_BattleBaseUserInfo) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs.nickName != rhs.nickName {return false}
+    if lhs._avatarThumb != rhs._avatarThumb {return false}
+    if lhs.displayID != rhs.displayID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleUserInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleUserInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}user\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._user) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._user {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleUserInfo, rhs: Webcast_BattleUserInfo) -> Bool {
+    if lhs._user != rhs._user {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_BattleUserInfoWrapper: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BattleUserInfoWrapper"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}user_info\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._userInfo) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    try { if let v = self._userInfo {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_BattleUserInfoWrapper, rhs: Webcast_BattleUserInfoWrapper) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs._userInfo != rhs._userInfo {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_LinkMicBattle: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LinkMicBattle"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}battle_id\0\u{3}battle_setting\0\u{1}action\0\u{3}battle_result\0\u{2}\u{4}armies\0\u{3}anchor_info\0\u{3}bubble_text\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _battleID: Int64 = 0
+    var _battleSetting: Webcast_BattleSetting? = nil
+    var _action: Int64 = 0
+    var _battleResult: Dictionary<Int64,Webcast_BattleResult> = [:]
+    var _armies: [Webcast_UserArmiesWrapper] = []
+    var _anchorInfo: [Webcast_BattleUserInfoWrapper] = []
+    var _bubbleText: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _battleID = source._battleID
+      _battleSetting = source._battleSetting
+      _action = source._action
+      _battleResult = source._battleResult
+      _armies = source._armies
+      _anchorInfo = source._anchorInfo
+      _bubbleText = source._bubbleText
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._battleID) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._battleSetting) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._action) }()
+        case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt64,Webcast_BattleResult>.self, value: &_storage._battleResult) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._armies) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._anchorInfo) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._bubbleText) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._battleID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._battleID, fieldNumber: 2)
+      }
+      try { if let v = _storage._battleSetting {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if _storage._action != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._action, fieldNumber: 4)
+      }
+      if !_storage._battleResult.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt64,Webcast_BattleResult>.self, value: _storage._battleResult, fieldNumber: 5)
+      }
+      if !_storage._armies.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._armies, fieldNumber: 9)
+      }
+      if !_storage._anchorInfo.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._anchorInfo, fieldNumber: 10)
+      }
+      if !_storage._bubbleText.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._bubbleText, fieldNumber: 11)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_LinkMicBattle, rhs: Webcast_LinkMicBattle) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._battleID != rhs_storage._battleID {return false}
+        if _storage._battleSetting != rhs_storage._battleSetting {return false}
+        if _storage._action != rhs_storage._action {return false}
+        if _storage._battleResult != rhs_storage._battleResult {return false}
+        if _storage._armies != rhs_storage._armies {return false}
+        if _storage._anchorInfo != rhs_storage._anchorInfo {return false}
+        if _storage._bubbleText != rhs_storage._bubbleText {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_LinkMicArmies: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LinkMicArmies"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}battle_id\0\u{1}armies\0\u{3}channel_id\0\u{3}gift_sent_time\0\u{3}score_update_time\0\u{3}trigger_reason\0\u{3}from_user_id\0\u{3}gift_id\0\u{3}gift_count\0\u{4}\u{2}total_diamond_count\0\u{3}repeat_count\0\u{4}\u{5}battle_settings\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _battleID: Int64 = 0
+    var _armies: Dictionary<Int64,Webcast_BattleUserArmies> = [:]
+    var _channelID: Int64 = 0
+    var _giftSentTime: Int64 = 0
+    var _scoreUpdateTime: Int64 = 0
+    var _triggerReason: Int64 = 0
+    var _fromUserID: Int64 = 0
+    var _giftID: Int64 = 0
+    var _giftCount: Int64 = 0
+    var _totalDiamondCount: Int64 = 0
+    var _repeatCount: Int64 = 0
+    var _battleSettings: Webcast_BattleSetting? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _battleID = source._battleID
+      _armies = source._armies
+      _channelID = source._channelID
+      _giftSentTime = source._giftSentTime
+      _scoreUpdateTime = source._scoreUpdateTime
+      _triggerReason = source._triggerReason
+      _fromUserID = source._fromUserID
+      _giftID = source._giftID
+      _giftCount = source._giftCount
+      _totalDiamondCount = source._totalDiamondCount
+      _repeatCount = source._repeatCount
+      _battleSettings = source._battleSettings
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._battleID) }()
+        case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt64,Webcast_BattleUserArmies>.self, value: &_storage._armies) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._channelID) }()
+        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._giftSentTime) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._scoreUpdateTime) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._triggerReason) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._fromUserID) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._giftID) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._giftCount) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._totalDiamondCount) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._repeatCount) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._battleSettings) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._battleID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._battleID, fieldNumber: 2)
+      }
+      if !_storage._armies.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt64,Webcast_BattleUserArmies>.self, value: _storage._armies, fieldNumber: 3)
+      }
+      if _storage._channelID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._channelID, fieldNumber: 4)
+      }
+      if _storage._giftSentTime != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._giftSentTime, fieldNumber: 5)
+      }
+      if _storage._scoreUpdateTime != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._scoreUpdateTime, fieldNumber: 6)
+      }
+      if _storage._triggerReason != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._triggerReason, fieldNumber: 7)
+      }
+      if _storage._fromUserID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._fromUserID, fieldNumber: 8)
+      }
+      if _storage._giftID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._giftID, fieldNumber: 9)
+      }
+      if _storage._giftCount != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._giftCount, fieldNumber: 10)
+      }
+      if _storage._totalDiamondCount != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._totalDiamondCount, fieldNumber: 12)
+      }
+      if _storage._repeatCount != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._repeatCount, fieldNumber: 13)
+      }
+      try { if let v = _storage._battleSettings {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_LinkMicArmies, rhs: Webcast_LinkMicArmies) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._battleID != rhs_storage._battleID {return false}
+        if _storage._armies != rhs_storage._armies {return false}
+        if _storage._channelID != rhs_storage._channelID {return false}
+        if _storage._giftSentTime != rhs_storage._giftSentTime {return false}
+        if _storage._scoreUpdateTime != rhs_storage._scoreUpdateTime {return false}
+        if _storage._triggerReason != rhs_storage._triggerReason {return false}
+        if _storage._fromUserID != rhs_storage._fromUserID {return false}
+        if _storage._giftID != rhs_storage._giftID {return false}
+        if _storage._giftCount != rhs_storage._giftCount {return false}
+        if _storage._totalDiamondCount != rhs_storage._totalDiamondCount {return false}
+        if _storage._repeatCount != rhs_storage._repeatCount {return false}
+        if _storage._battleSettings != rhs_storage._battleSettings {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_RoomPinMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoomPinMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}chat_message\0\u{3}social_message\0\u{3}gift_message\0\u{3}member_message\0\u{3}like_message\0\u{2}\u{18}method\0\u{3}pin_time\0\u{1}operator\0\u{1}action\0\u{3}display_duration\0\u{3}pin_id\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _chatMessage: Webcast_ChatMessage? = nil
+    var _socialMessage: Webcast_SocialMessage? = nil
+    var _giftMessage: Webcast_GiftMessage? = nil
+    var _memberMessage: Webcast_MemberMessage? = nil
+    var _likeMessage: Webcast_LikeMessage? = nil
+    var _method: String = String()
+    var _pinTime: Int64 = 0
+    var _operator: Webcast_User? = nil
+    var _action: Int64 = 0
+    var _displayDuration: Int64 = 0
+    var _pinID: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _chatMessage = source._chatMessage
+      _socialMessage = source._socialMessage
+      _giftMessage = source._giftMessage
+      _memberMessage = source._memberMessage
+      _likeMessage = source._likeMessage
+      _method = source._method
+      _pinTime = source._pinTime
+      _operator = source._operator
+      _action = source._action
+      _displayDuration = source._displayDuration
+      _pinID = source._pinID
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._chatMessage) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._socialMessage) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._giftMessage) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._memberMessage) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._likeMessage) }()
+        case 30: try { try decoder.decodeSingularStringField(value: &_storage._method) }()
+        case 31: try { try decoder.decodeSingularInt64Field(value: &_storage._pinTime) }()
+        case 32: try { try decoder.decodeSingularMessageField(value: &_storage._operator) }()
+        case 33: try { try decoder.decodeSingularInt64Field(value: &_storage._action) }()
+        case 34: try { try decoder.decodeSingularInt64Field(value: &_storage._displayDuration) }()
+        case 35: try { try decoder.decodeSingularInt64Field(value: &_storage._pinID) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._chatMessage {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._socialMessage {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._giftMessage {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._memberMessage {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._likeMessage {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._method.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._method, fieldNumber: 30)
+      }
+      if _storage._pinTime != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pinTime, fieldNumber: 31)
+      }
+      try { if let v = _storage._operator {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 32)
+      } }()
+      if _storage._action != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._action, fieldNumber: 33)
+      }
+      if _storage._displayDuration != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._displayDuration, fieldNumber: 34)
+      }
+      if _storage._pinID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pinID, fieldNumber: 35)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_RoomPinMessage, rhs: Webcast_RoomPinMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._chatMessage != rhs_storage._chatMessage {return false}
+        if _storage._socialMessage != rhs_storage._socialMessage {return false}
+        if _storage._giftMessage != rhs_storage._giftMessage {return false}
+        if _storage._memberMessage != rhs_storage._memberMessage {return false}
+        if _storage._likeMessage != rhs_storage._likeMessage {return false}
+        if _storage._method != rhs_storage._method {return false}
+        if _storage._pinTime != rhs_storage._pinTime {return false}
+        if _storage._operator != rhs_storage._operator {return false}
+        if _storage._action != rhs_storage._action {return false}
+        if _storage._displayDuration != rhs_storage._displayDuration {return false}
+        if _storage._pinID != rhs_storage._pinID {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_TextPieceUser: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TextPieceUser"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}user\0\u{3}with_colon\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._user) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.withColon) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._user {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.withColon != false {
+      try visitor.visitSingularBoolField(value: self.withColon, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_TextPieceUser, rhs: Webcast_TextPieceUser) -> Bool {
+    if lhs._user != rhs._user {return false}
+    if lhs.withColon != rhs.withColon {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_TextPiece: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TextPiece"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{4}\u{a}string_value\0\u{4}\u{a}user_value\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.type) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.stringValue) }()
+      case 21: try { try decoder.decodeSingularMessageField(value: &self._userValue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.type != 0 {
+      try visitor.visitSingularInt64Field(value: self.type, fieldNumber: 1)
+    }
+    if !self.stringValue.isEmpty {
+      try visitor.visitSingularStringField(value: self.stringValue, fieldNumber: 11)
+    }
+    try { if let v = self._userValue {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_TextPiece, rhs: Webcast_TextPiece) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs.stringValue != rhs.stringValue {return false}
+    if lhs._userValue != rhs._userValue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_RichText: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RichText"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{3}default_pattern\0\u{2}\u{2}pieces\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.defaultPattern) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.pieces) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.key.isEmpty {
+      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
+    }
+    if !self.defaultPattern.isEmpty {
+      try visitor.visitSingularStringField(value: self.defaultPattern, fieldNumber: 2)
+    }
+    if !self.pieces.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.pieces, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_RichText, rhs: Webcast_RichText) -> Bool {
+    if lhs.key != rhs.key {return false}
+    if lhs.defaultPattern != rhs.defaultPattern {return false}
+    if lhs.pieces != rhs.pieces {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_LiveGameIntroMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LiveGameIntroMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._content {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_LiveGameIntroMessage, rhs: Webcast_LiveGameIntroMessage) -> Bool {
+    if lhs._common != rhs._common {return false}
+    if lhs._content != rhs._content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_EmoteChatMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EmoteChatMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}user\0\u{3}emote_list\0\u{4}\u{2}user_identity\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _user: Webcast_User? = nil
+    var _emoteList: [Webcast_EmoteModel] = []
+    var _userIdentity: Webcast_UserIdentity? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _user = source._user
+      _emoteList = source._emoteList
+      _userIdentity = source._userIdentity
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._user) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._emoteList) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._userIdentity) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._user {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._emoteList.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._emoteList, fieldNumber: 3)
+      }
+      try { if let v = _storage._userIdentity {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_EmoteChatMessage, rhs: Webcast_EmoteChatMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._user != rhs_storage._user {return false}
+        if _storage._emoteList != rhs_storage._emoteList {return false}
+        if _storage._userIdentity != rhs_storage._userIdentity {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_SubNotifyMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SubNotifyMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{1}user\0\u{3}exhibition_type\0\u{3}sub_month\0\u{3}subscribe_type\0\u{3}old_subscribe_status\0\u{4}\u{2}subscribing_status\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _user: Webcast_User? = nil
+    var _exhibitionType: Int64 = 0
+    var _subMonth: Int64 = 0
+    var _subscribeType: Int64 = 0
+    var _oldSubscribeStatus: Int64 = 0
+    var _subscribingStatus: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _user = source._user
+      _exhibitionType = source._exhibitionType
+      _subMonth = source._subMonth
+      _subscribeType = source._subscribeType
+      _oldSubscribeStatus = source._oldSubscribeStatus
+      _subscribingStatus = source._subscribingStatus
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._user) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._exhibitionType) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._subMonth) }()
+        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._subscribeType) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._oldSubscribeStatus) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._subscribingStatus) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._user {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if _storage._exhibitionType != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._exhibitionType, fieldNumber: 3)
+      }
+      if _storage._subMonth != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._subMonth, fieldNumber: 4)
+      }
+      if _storage._subscribeType != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._subscribeType, fieldNumber: 5)
+      }
+      if _storage._oldSubscribeStatus != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._oldSubscribeStatus, fieldNumber: 6)
+      }
+      if _storage._subscribingStatus != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._subscribingStatus, fieldNumber: 8)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_SubNotifyMessage, rhs: Webcast_SubNotifyMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._user != rhs_storage._user {return false}
+        if _storage._exhibitionType != rhs_storage._exhibitionType {return false}
+        if _storage._subMonth != rhs_storage._subMonth {return false}
+        if _storage._subscribeType != rhs_storage._subscribeType {return false}
+        if _storage._oldSubscribeStatus != rhs_storage._oldSubscribeStatus {return false}
+        if _storage._subscribingStatus != rhs_storage._subscribingStatus {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_EnvelopeInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EnvelopeInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}envelope_id\0\u{3}business_type\0\u{3}envelope_idc\0\u{3}send_user_name\0\u{3}diamond_count\0\u{3}people_count\0\u{3}unpack_at\0\u{3}send_user_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.envelopeID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.businessType) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.envelopeIdc) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.sendUserName) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.diamondCount) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.peopleCount) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.unpackAt) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.sendUserID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.envelopeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.envelopeID, fieldNumber: 1)
+    }
+    if self.businessType != 0 {
+      try visitor.visitSingularInt64Field(value: self.businessType, fieldNumber: 2)
+    }
+    if !self.envelopeIdc.isEmpty {
+      try visitor.visitSingularStringField(value: self.envelopeIdc, fieldNumber: 3)
+    }
+    if !self.sendUserName.isEmpty {
+      try visitor.visitSingularStringField(value: self.sendUserName, fieldNumber: 4)
+    }
+    if self.diamondCount != 0 {
+      try visitor.visitSingularInt64Field(value: self.diamondCount, fieldNumber: 5)
+    }
+    if self.peopleCount != 0 {
+      try visitor.visitSingularInt64Field(value: self.peopleCount, fieldNumber: 6)
+    }
+    if self.unpackAt != 0 {
+      try visitor.visitSingularInt64Field(value: self.unpackAt, fieldNumber: 7)
+    }
+    if !self.sendUserID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sendUserID, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_EnvelopeInfo, rhs: Webcast_EnvelopeInfo) -> Bool {
+    if lhs.envelopeID != rhs.envelopeID {return false}
+    if lhs.businessType != rhs.businessType {return false}
+    if lhs.envelopeIdc != rhs.envelopeIdc {return false}
+    if lhs.sendUserName != rhs.sendUserName {return false}
+    if lhs.diamondCount != rhs.diamondCount {return false}
+    if lhs.peopleCount != rhs.peopleCount {return false}
+    if lhs.unpackAt != rhs.unpackAt {return false}
+    if lhs.sendUserID != rhs.sendUserID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_EnvelopeMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EnvelopeMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}envelope_info\0\u{1}display\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _envelopeInfo: Webcast_EnvelopeInfo? = nil
+    var _display: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _envelopeInfo = source._envelopeInfo
+      _display = source._display
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._envelopeInfo) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._display) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._envelopeInfo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if _storage._display != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._display, fieldNumber: 3)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_EnvelopeMessage, rhs: Webcast_EnvelopeMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._envelopeInfo != rhs_storage._envelopeInfo {return false}
+        if _storage._display != rhs_storage._display {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_GoalSubGoalGift: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GoalSubGoalGift"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{4}\u{2}diamond_count\0\u{1}type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.diamondCount) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.type) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.diamondCount != 0 {
+      try visitor.visitSingularInt64Field(value: self.diamondCount, fieldNumber: 3)
+    }
+    if self.type != 0 {
+      try visitor.visitSingularInt64Field(value: self.type, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_GoalSubGoalGift, rhs: Webcast_GoalSubGoalGift) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.diamondCount != rhs.diamondCount {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_GoalSubGoal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GoalSubGoal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{1}id\0\u{1}progress\0\u{1}target\0\u{1}gift\0\u{3}id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.type) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.progress) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.target) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._gift) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.idStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.type != 0 {
+      try visitor.visitSingularInt64Field(value: self.type, fieldNumber: 1)
+    }
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 2)
+    }
+    if self.progress != 0 {
+      try visitor.visitSingularInt64Field(value: self.progress, fieldNumber: 3)
+    }
+    if self.target != 0 {
+      try visitor.visitSingularInt64Field(value: self.target, fieldNumber: 4)
+    }
+    try { if let v = self._gift {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.idStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.idStr, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_GoalSubGoal, rhs: Webcast_GoalSubGoal) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs.id != rhs.id {return false}
+    if lhs.progress != rhs.progress {return false}
+    if lhs.target != rhs.target {return false}
+    if lhs._gift != rhs._gift {return false}
+    if lhs.idStr != rhs.idStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_LiveStreamGoal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LiveStreamGoal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}type\0\u{1}status\0\u{3}sub_goals\0\u{1}description\0\u{4}\u{8}id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.type) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.status) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.subGoals) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.idStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if self.type != 0 {
+      try visitor.visitSingularInt64Field(value: self.type, fieldNumber: 2)
+    }
+    if self.status != 0 {
+      try visitor.visitSingularInt64Field(value: self.status, fieldNumber: 3)
+    }
+    if !self.subGoals.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.subGoals, fieldNumber: 4)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 5)
+    }
+    if !self.idStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.idStr, fieldNumber: 13)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_LiveStreamGoal, rhs: Webcast_LiveStreamGoal) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.subGoals != rhs.subGoals {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.idStr != rhs.idStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_GoalUpdateMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GoalUpdateMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{2}\u{2}goal\0\u{3}contributor_id\0\u{4}\u{2}contributor_display_id\0\u{4}\u{3}contribute_count\0\u{3}contribute_score\0\u{4}\u{2}contributor_id_str\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _goal: Webcast_LiveStreamGoal? = nil
+    var _contributorID: Int64 = 0
+    var _contributorDisplayID: String = String()
+    var _contributeCount: Int64 = 0
+    var _contributeScore: Int64 = 0
+    var _contributorIDStr: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _goal = source._goal
+      _contributorID = source._contributorID
+      _contributorDisplayID = source._contributorDisplayID
+      _contributeCount = source._contributeCount
+      _contributeScore = source._contributeScore
+      _contributorIDStr = source._contributorIDStr
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._goal) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._contributorID) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._contributorDisplayID) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._contributeCount) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._contributeScore) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._contributorIDStr) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._goal {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if _storage._contributorID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._contributorID, fieldNumber: 4)
+      }
+      if !_storage._contributorDisplayID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._contributorDisplayID, fieldNumber: 6)
+      }
+      if _storage._contributeCount != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._contributeCount, fieldNumber: 9)
+      }
+      if _storage._contributeScore != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._contributeScore, fieldNumber: 10)
+      }
+      if !_storage._contributorIDStr.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._contributorIDStr, fieldNumber: 12)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_GoalUpdateMessage, rhs: Webcast_GoalUpdateMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._goal != rhs_storage._goal {return false}
+        if _storage._contributorID != rhs_storage._contributorID {return false}
+        if _storage._contributorDisplayID != rhs_storage._contributorDisplayID {return false}
+        if _storage._contributeCount != rhs_storage._contributeCount {return false}
+        if _storage._contributeScore != rhs_storage._contributeScore {return false}
+        if _storage._contributorIDStr != rhs_storage._contributorIDStr {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollOptionInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollOptionInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}votes\0\u{3}display_content\0\u{3}option_index\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.votes) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.displayContent) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.optionIndex) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.votes != 0 {
+      try visitor.visitSingularInt64Field(value: self.votes, fieldNumber: 1)
+    }
+    if !self.displayContent.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayContent, fieldNumber: 2)
+    }
+    if self.optionIndex != 0 {
+      try visitor.visitSingularInt64Field(value: self.optionIndex, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollOptionInfo, rhs: Webcast_PollOptionInfo) -> Bool {
+    if lhs.votes != rhs.votes {return false}
+    if lhs.displayContent != rhs.displayContent {return false}
+    if lhs.optionIndex != rhs.optionIndex {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollStartContent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollStartContent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}start_time\0\u{3}end_time\0\u{3}option_list\0\u{1}title\0\u{1}operator\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.startTime) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.endTime) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.optionList) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._operator) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.startTime != 0 {
+      try visitor.visitSingularInt64Field(value: self.startTime, fieldNumber: 1)
+    }
+    if self.endTime != 0 {
+      try visitor.visitSingularInt64Field(value: self.endTime, fieldNumber: 2)
+    }
+    if !self.optionList.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.optionList, fieldNumber: 3)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 4)
+    }
+    try { if let v = self._operator {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollStartContent, rhs: Webcast_PollStartContent) -> Bool {
+    if lhs.startTime != rhs.startTime {return false}
+    if lhs.endTime != rhs.endTime {return false}
+    if lhs.optionList != rhs.optionList {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs._operator != rhs._operator {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollEndContent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollEndContent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}end_type\0\u{3}option_list\0\u{1}operator\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.endType) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.optionList) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._operator) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.endType != 0 {
+      try visitor.visitSingularInt64Field(value: self.endType, fieldNumber: 1)
+    }
+    if !self.optionList.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.optionList, fieldNumber: 2)
+    }
+    try { if let v = self._operator {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollEndContent, rhs: Webcast_PollEndContent) -> Bool {
+    if lhs.endType != rhs.endType {return false}
+    if lhs.optionList != rhs.optionList {return false}
+    if lhs._operator != rhs._operator {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollUpdateVotesContent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollUpdateVotesContent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{2}option_list\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.optionList) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.optionList.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.optionList, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollUpdateVotesContent, rhs: Webcast_PollUpdateVotesContent) -> Bool {
+    if lhs.optionList != rhs.optionList {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollBasicInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollBasicInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}poll_sponsor\0\u{3}gift_id\0\u{1}title\0\u{4}\u{4}poll_id_str\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.pollSponsor) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.giftID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.pollIDStr) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.pollSponsor.isEmpty {
+      try visitor.visitSingularStringField(value: self.pollSponsor, fieldNumber: 1)
+    }
+    if self.giftID != 0 {
+      try visitor.visitSingularInt64Field(value: self.giftID, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.pollIDStr.isEmpty {
+      try visitor.visitSingularStringField(value: self.pollIDStr, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollBasicInfo, rhs: Webcast_PollBasicInfo) -> Bool {
+    if lhs.pollSponsor != rhs.pollSponsor {return false}
+    if lhs.giftID != rhs.giftID {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.pollIDStr != rhs.pollIDStr {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_PollMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PollMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}message_type\0\u{3}poll_id\0\u{3}start_content\0\u{3}end_content\0\u{3}update_content\0\u{3}poll_kind\0\u{3}poll_basic_info\0")
+
+  fileprivate class _StorageClass {
+    var _common: Webcast_CommonMessageData? = nil
+    var _messageType: Int64 = 0
+    var _pollID: Int64 = 0
+    var _startContent: Webcast_PollStartContent? = nil
+    var _endContent: Webcast_PollEndContent? = nil
+    var _updateContent: Webcast_PollUpdateVotesContent? = nil
+    var _pollKind: Int64 = 0
+    var _pollBasicInfo: Webcast_PollBasicInfo? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _common = source._common
+      _messageType = source._messageType
+      _pollID = source._pollID
+      _startContent = source._startContent
+      _endContent = source._endContent
+      _updateContent = source._updateContent
+      _pollKind = source._pollKind
+      _pollBasicInfo = source._pollBasicInfo
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._common) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._messageType) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._pollID) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._startContent) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._endContent) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._updateContent) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._pollKind) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._pollBasicInfo) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._common {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._messageType != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._messageType, fieldNumber: 2)
+      }
+      if _storage._pollID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pollID, fieldNumber: 3)
+      }
+      try { if let v = _storage._startContent {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._endContent {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._updateContent {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if _storage._pollKind != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pollKind, fieldNumber: 7)
+      }
+      try { if let v = _storage._pollBasicInfo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_PollMessage, rhs: Webcast_PollMessage) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._common != rhs_storage._common {return false}
+        if _storage._messageType != rhs_storage._messageType {return false}
+        if _storage._pollID != rhs_storage._pollID {return false}
+        if _storage._startContent != rhs_storage._startContent {return false}
+        if _storage._endContent != rhs_storage._endContent {return false}
+        if _storage._updateContent != rhs_storage._updateContent {return false}
+        if _storage._pollKind != rhs_storage._pollKind {return false}
+        if _storage._pollBasicInfo != rhs_storage._pollBasicInfo {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_CaptionContent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaptionContent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lang\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.lang) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lang.isEmpty {
+      try visitor.visitSingularStringField(value: self.lang, fieldNumber: 1)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularStringField(value: self.content, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_CaptionContent, rhs: Webcast_CaptionContent) -> Bool {
+    if lhs.lang != rhs.lang {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Webcast_CaptionMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaptionMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}common\0\u{3}timestamp_ms\0\u{3}duration_ms\0\u{1}content\0\u{3}sentence_id\0\u{3}sequence_id\0\u{1}definite\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._common) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.timestampMs) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.durationMs) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.content) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.sentenceID) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.sequenceID) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.definite) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._common {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.timestampMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.timestampMs, fieldNumber: 2)
+    }
+    if self.durationMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.durationMs, fieldNumber: 3)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.content, fieldNumber: 4)
+    }
+    if self.sentenceID != 0 {
+      try visitor.visitSingularInt64Field(value: self.sentenceID, fieldNumber: 5)
+    }
+    if self.sequenceID != 0 {
+      try visitor.visitSingularInt64Field(value: self.sequenceID, fieldNumber: 6)
+    }
+    if self.definite != false {
+      try visitor.visitSingularBoolField(value: self.definite, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Webcast_CaptionMessage, rhs: Webcast_CaptionMessage) -> Bool {
+    if lhs._common != rhs._common {return false}
+    if lhs.timestampMs != rhs.timestampMs {return false}
+    if lhs.durationMs != rhs.durationMs {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.sentenceID != rhs.sentenceID {return false}
+    if lhs.sequenceID != rhs.sequenceID {return false}
+    if lhs.definite != rhs.definite {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
