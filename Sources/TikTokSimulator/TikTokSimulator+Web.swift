@@ -4,20 +4,23 @@ import Hummingbird
 import NIOCore
 import SwiftProtobuf
 
-// The web and webcast JSON endpoints and the FLV CDN (protocol.md §1–2).
+// The web and webcast JSON endpoints and the FLV CDN (protocol.md §1–2), with the faults of ``WebFaults``.
 
 extension TikTokSimulator {
     func addWebRoutes(to router: Router<BasicRequestContext>) {
         router.get("/api-live/user/room/") { request, _ -> Response in
+            let (refusal, fault) = self.applyWebFaults(.userRoomAPI, request)
+            if let refusal { return refusal }
             let uniqueID = request.uri.queryParameters.get("uniqueId") ?? ""
-            guard let room = self.room(uniqueID: uniqueID) else {
+            guard fault != .userNotFound, let room = self.room(uniqueID: uniqueID) else {
+                if let fault { self.recordWebFault(fault, .userRoomAPI) }
                 return Self.json(["statusCode": 10221, "message": "user_not_found", "data": NSNull()])
             }
             let creator = room.creator
             let status = room.status
             let user: [String: Any] = [
                 "id": String(creator.userID), "uniqueId": creator.uniqueID, "nickname": creator.nickname,
-                "secUid": "MS4wLjABAAAA-sim-\(creator.userID)", "signature": "simulated creator",
+                "secUid": Self.secUID(creator), "signature": "simulated creator",
                 "avatarLarger": "", "status": status, "followStatus": 0,
                 // TikTok keeps the last room id on an offline user; only status tells whether it is live.
                 "roomId": room.hasBeenLive ? String(creator.roomID) : "",
@@ -26,24 +29,32 @@ extension TikTokSimulator {
                 "statusCode": 0, "message": "",
                 "data": [
                     "user": user,
-                    "stats": ["followerCount": 12345, "followingCount": 42],
+                    "stats": ["followerCount": Self.followerCount, "followingCount": Self.followingCount],
                     "liveRoom": [
-                        "title": "Simulated live", "startTime": room.startTime, "status": status,
-                        "liveRoomStats": ["userCount": status == 2 ? 321 : 0, "enterCount": 654],
+                        "title": Self.liveTitle, "startTime": room.startTime, "status": status,
+                        "liveRoomStats": ["userCount": status == 2 ? Self.viewerCount : 0, "enterCount": 654],
                     ],
                 ],
             ])
         }
 
+        self.addLivePageRoutes(to: router)
+
         router.get("/game/:file") { request, context -> Response in
+            let (refusal, _) = self.applyWebFaults(.cdn, request)
+            if let refusal { return refusal }
             let file = context.parameters.get("file") ?? ""
             guard file.hasPrefix("stream-"), file.hasSuffix(".flv"),
-                let streamID = Int64(file.dropFirst("stream-".count).prefix { $0.isNumber }),
+                case let name = file.dropFirst("stream-".count).dropLast(".flv".count),
+                case let digits = name.prefix(while: \.isNumber),
+                Self.cdnSuffixes.contains(String(name.dropFirst(digits.count))),
+                let streamID = Int64(digits),
                 let room = self.room(streamID: streamID)
             else { return Response(status: .notFound) }
             let expire = Int64(request.uri.queryParameters.get("expire") ?? "") ?? 0
             guard expire > Int64(Date().timeIntervalSince1970) else { return Response(status: .forbidden) }
             guard let broadcast = room.broadcast else { return Response(status: .notFound) }
+            // Every quality (and the audio-only rendition) is the same test stream.
             let chunks = broadcast.subscribe()
             let served = self.groundTruth.beginStream(roomID: room.creator.roomID)
             let truth = self.groundTruth
@@ -64,9 +75,36 @@ extension TikTokSimulator {
 
     func addWebcastRoutes(to router: Router<BasicRequestContext>) {
         router.get("/webcast/room/info/") { request, _ -> Response in
+            let (refusal, fault) = self.applyWebFaults(.roomInfo, request)
+            if let refusal { return refusal }
             let roomID = request.uri.queryParameters.get("room_id") ?? ""
             guard let room = self.room(roomID: roomID) else {
                 return Self.json(["data": ["message": "room not found"], "extra": ["now": Self.nowMilliseconds], "status_code": 30003])
+            }
+            if let fault, let restricted = self.restrictedRoomAnswer(fault, .roomInfo) { return restricted }
+            return Self.json([
+                "data": self.roomJSON(room, host: Self.host(request)), "extra": ["now": Self.nowMilliseconds], "status_code": 0,
+            ])
+        }
+
+        router.get("/webcast/room/info_by_user/") { request, _ -> Response in
+            let (refusal, fault) = self.applyWebFaults(.roomInfoByUser, request)
+            if let refusal { return refusal }
+            let uniqueID = request.uri.queryParameters.get("unique_id") ?? ""
+            guard fault != .userNotFound, let room = self.room(uniqueID: uniqueID) else {
+                if let fault { self.recordWebFault(fault, .roomInfoByUser) }
+                return Self.json([
+                    "data": ["message": "user_not_found", "prompts": "Couldn't find this account"],
+                    "extra": ["now": Self.nowMilliseconds], "status_code": 10221,
+                ])
+            }
+            if let fault, let restricted = self.restrictedRoomAnswer(fault, .roomInfoByUser) { return restricted }
+            guard room.hasBeenLive else {
+                // As TikTok answers for a room that is gone.
+                return Self.json([
+                    "data": ["message": "room has finished", "prompts": "This LIVE video has ended"],
+                    "extra": ["now": Self.nowMilliseconds], "status_code": 30003,
+                ])
             }
             return Self.json([
                 "data": self.roomJSON(room, host: Self.host(request)), "extra": ["now": Self.nowMilliseconds], "status_code": 0,
@@ -74,6 +112,8 @@ extension TikTokSimulator {
         }
 
         router.get("/webcast/room/check_alive/") { request, _ -> Response in
+            let (refusal, _) = self.applyWebFaults(.checkAlive, request)
+            if let refusal { return refusal }
             let ids = (request.uri.queryParameters.get("room_ids") ?? "").split(separator: ",").map(String.init)
             let data: [[String: Any]] = ids.compactMap { id in
                 guard let room = self.room(roomID: id) else { return nil }
@@ -81,53 +121,89 @@ extension TikTokSimulator {
             }
             return Self.json(["data": data, "extra": ["now": Self.nowMilliseconds], "status_code": 0])
         }
+
+        self.addCatalogueRoutes(to: router)
+        self.addFeedRoutes(to: router)
     }
 
-    private func roomJSON(_ room: SimulatedRoom, host: String) -> [String: Any] {
-        let creator = room.creator
-        let live = room.status == 2
-        var data: [String: Any] = [
-            "id": creator.roomID, "id_str": String(creator.roomID), "status": room.status,
-            "title": "Simulated live", "create_time": room.startTime, "start_time": room.startTime,
-            "user_count": live ? 321 : 0, "owner_user_id_str": String(creator.userID),
-            "stream_id": room.streamID, "stream_id_str": String(room.streamID),
-            "owner": [
-                "id": creator.userID, "id_str": String(creator.userID), "display_id": creator.uniqueID,
-                "nickname": creator.nickname, "follow_info": ["follower_count": 12345, "following_count": 42],
-            ],
-            "stats": ["total_user": 654, "like_count": 0, "enter_count": 654],
-            "age_restricted": ["restricted": false],
-        ]
-        guard live else {
-            data["stream_url"] = [String: Any]()
-            return data
-        }
-        let expire = Int64(Date().timeIntervalSince1970) + 14 * 24 * 3600
-        let sign = String(format: "%016llx%016llx", UInt64.random(in: 0...UInt64.max), UInt64.random(in: 0...UInt64.max))
-        let flv = "http://\(host)/game/stream-\(room.streamID)_ld5.flv?expire=\(expire)&sign=\(sign)"
-        let sdkParams = #"{"VCodec":"h264","resolution":"640x360","vbitrate":2000000,"stream_suffix":"ld5","gop":2}"#
-        let streamData: [String: Any] = [
-            "common": ["session_id": "178-sim", "user_count": 321],
-            "data": ["ld": ["main": ["flv": flv, "hls": "", "cmaf": "", "dash": "", "lls": "", "sdk_params": sdkParams]]],
-        ]
-        data["stream_url"] = [
-            "candidate_resolution": ["SD1"], "default_resolution": "SD1",
-            "flv_pull_url": ["SD1": flv], "flv_pull_url_params": ["SD1": sdkParams],
-            "hls_pull_url": "", "hls_pull_url_map": [String: String](),
-            "resolution_name": ["SD1": "360p", "AUTO": "AUTO"],
-            "id": room.streamID, "id_str": String(room.streamID),
-            "live_core_sdk_data": [
-                "pull_data": [
-                    "options": [
-                        "default_quality": ["name": "360p", "sdk_key": "ld", "level": 1],
-                        "qualities": [["name": "360p", "sdk_key": "ld", "level": 1, "icon_type": 1, "resolution": "640x360"]],
-                    ],
-                    "stream_data": Self.jsonText(streamData),
-                ]
-            ],
-        ]
-        return data
+    // MARK: - Faults
+
+    /// Counts the request against the budget and applies the endpoint's fault: a transport-level one is answered
+    /// here (the response is returned); a room or user one is returned for the route to shape its answer.
+    func applyWebFaults(_ endpoint: WebFaults.Endpoint, _ request: Request) -> (refusal: Response?, fault: WebFaults.Fault?) {
+        guard let fault = self.webFaults.fault(for: endpoint) else { return (nil, nil) }
+        guard fault.isTransportLevel else { return (nil, fault) }
+        self.recordWebFault(fault, endpoint)
+        return (Self.response(for: fault, host: Self.host(request), path: request.uri.path), nil)
     }
+
+    func recordWebFault(_ fault: WebFaults.Fault, _ endpoint: WebFaults.Endpoint) {
+        self.groundTruth.recordFault("web.\(fault.name) \(endpoint.rawValue)")
+    }
+
+    /// The room answer for an age-restricted, follower-only or private live (protocol.md §1.4), or `nil` for other faults.
+    func restrictedRoomAnswer(_ fault: WebFaults.Fault, _ endpoint: WebFaults.Endpoint) -> Response? {
+        let data: [String: Any]
+        let code: Int
+        switch fault {
+        case .ageRestricted(let restriction) where restriction == 10011:
+            (data, code) = (["message": "Request params error", "prompts": "Request params error"], 10011)
+        case .ageRestricted(let restriction):
+            (data, code) = (["prompts": ""], restriction)
+        case .followersOnly:
+            (data, code) = (["message": "no permission", "prompts": "Follow the creator to watch their LIVE"], 4_003_110)
+        case .privateAccount:
+            (data, code) = (["message": "no permission", "prompts": "This account is private"], 4_003_110)
+        default:
+            return nil
+        }
+        self.recordWebFault(fault, endpoint)
+        return Self.json(["data": data, "extra": ["now": Self.nowMilliseconds], "status_code": code])
+    }
+
+    /// TikTok's answer for a transport-level fault.
+    static func response(for fault: WebFaults.Fault, host: String, path: String) -> Response {
+        switch fault {
+        case .wafChallenge:
+            let challenge = String(format: "%016llx", UInt64.random(in: 0...UInt64.max))
+            return Self.html(
+                """
+                <!DOCTYPE html><html><head><meta charset="utf-8"><title>Please wait...</title></head>
+                <body><p>Please wait...</p><script>setTimeout(function(){location.reload()},1000)</script></body></html>
+                """,
+                headers: [.setCookie: "_wafchallengeid=\(challenge); Path=/; Max-Age=600; HttpOnly"]
+            )
+        case .captcha:
+            return Self.html(
+                """
+                <!DOCTYPE html><html><head><meta charset="utf-8"><title>Security Check</title></head>
+                <body><div id="tiktok-verify-page"><div class="captcha_verify_container">
+                <p>Drag the slider to fit the puzzle</p></div></div></body></html>
+                """
+            )
+        case .forbidden:
+            return Response(
+                status: .forbidden, headers: [.contentType: "text/html"], body: ResponseBody(byteBuffer: ByteBuffer(string: "")))
+        case .rateLimited(let retryAfter):
+            return Response(status: .tooManyRequests, headers: [.retryAfter: String(retryAfter)])
+        case .countryBlocked:
+            let from = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Response(status: .found, headers: [.location: "http://\(host)/unavailable?from=\(from)"])
+        case .ageRestricted, .followersOnly, .privateAccount, .userNotFound:
+            return Response(status: .internalServerError)
+        }
+    }
+
+    // MARK: - Shared values and helpers
+
+    /// The file-name suffixes the CDN serves after `stream-<stream id>` (protocol.md §2.1): every quality.
+    static let cdnSuffixes: Set<String> = ["", "_or4", "_uhd560", "_uhd5", "_hd560", "_hd5", "_sd5", "_ld5"]
+    static let liveTitle = "Simulated live"
+    static let followerCount = 12345
+    static let followingCount = 42
+    static let viewerCount = 321
+
+    static func secUID(_ creator: SimulatorScenario.Creator) -> String { "MS4wLjABAAAA-sim-\(creator.userID)" }
 
     static var nowMilliseconds: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -146,5 +222,11 @@ extension TikTokSimulator {
             headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: Self.jsonText(object)))
         )
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
