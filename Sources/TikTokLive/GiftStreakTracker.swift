@@ -40,6 +40,8 @@ public struct GiftStreakTracker: Sendable {
     }
 
     private var open: [Key: OpenStreak] = [:]
+    /// No open streak was last seen before this (a lower bound), so ``expire(at:)`` scans only when one may be due.
+    private var earliestLastSeen: ContinuousClock.Instant?
     private var closed: [Key: ClosedStreak] = [:]
     /// Closed keys, oldest first, to forget the oldest when `closed` is full.
     private var closedOrder: [Key] = []
@@ -88,6 +90,7 @@ public struct GiftStreakTracker: Sendable {
         gift.countedDiamonds = nil
         let annotated = Self.replacing(event, gift: gift)
         self.open[key] = OpenStreak(last: annotated, gift: gift, lastSeen: now, countedRepeats: baseline)
+        self.earliestLastSeen = min(self.earliestLastSeen ?? now, now)
         output.append(annotated)
         if self.open.count > self.capacity, let stalest = self.open.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
             output += self.close([stalest])
@@ -98,13 +101,17 @@ public struct GiftStreakTracker: Sendable {
     /// Closes, as unconfirmed, every streak with no frame for ``timeout`` up to `now`, and returns the closing
     /// events (oldest first). ``process(_:at:)`` calls it too; call it on a timer when events are sparse.
     public mutating func expire(at now: ContinuousClock.Instant) -> [LiveEvent] {
+        guard let earliest = self.earliestLastSeen, now - earliest >= self.timeout else { return [] }
         let stale = self.open.filter { now - $0.value.lastSeen >= self.timeout }.map(\.key)
-        return stale.isEmpty ? [] : self.close(stale)
+        let closed = self.close(stale)
+        self.earliestLastSeen = self.open.values.map(\.lastSeen).min()
+        return closed
     }
 
     /// Closes every open streak as unconfirmed (the live ended) and returns the closing events, oldest first.
     public mutating func finish() -> [LiveEvent] {
-        self.close(Array(self.open.keys))
+        self.earliestLastSeen = nil
+        return self.close(Array(self.open.keys))
     }
 
     // MARK: - Internals
