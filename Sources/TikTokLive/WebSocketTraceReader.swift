@@ -145,7 +145,7 @@ public struct WebSocketTraceReader: Sendable {
             return expected + ", found \"\(shown)\": a trace format version this build does not read"
         }
         let suffix = total < WebSocketTraceFormat.header.count ? " (the file is only \(total) bytes)" : ""
-        return expected + ", found \"\(shown)\"\(suffix): not a trace file written with tracing on"
+        return expected + ", found \"\(shown)\"\(suffix): this file is not a WebSocket trace"
     }
 }
 

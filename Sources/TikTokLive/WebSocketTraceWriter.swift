@@ -15,11 +15,12 @@ import Darwin
 ///
 /// Owns one open file descriptor until ``close()`` (or deinit). Safe to call from any thread: records are written
 /// whole, one at a time. Each record goes to the kernel with `write(2)` before ``record(_:_:timeMicroseconds:)``
-/// returns, so a crash of the process loses nothing and a power cut at most the record being written. A record
+/// returns (no user-space buffering), so a crash of the process loses at most a record being written at that
+/// moment. There is no `fsync`: after a power cut the file ends wherever the system had flushed it. A record
 /// blocks its caller for that one write to a local file.
 ///
-/// Opening an existing trace appends to it (one header at the top). A trace whose last record was cut short by a
-/// crash is trimmed to its last whole record first; a file that is not a trace is refused, never overwritten.
+/// Opening an existing trace appends to it (one header at the top). A trace whose last record was cut short is
+/// trimmed to its last whole record first; a file that is not a trace is refused, never overwritten.
 public final class WebSocketTraceWriter: Sendable {
     /// The trace file.
     public let path: String
