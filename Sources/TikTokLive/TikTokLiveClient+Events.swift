@@ -1,30 +1,74 @@
 import Logging
 
-// Opening a room's event feed (protocol.md §3).
+// Tracking a room's events (protocol.md §3).
 
 extension TikTokLiveClient {
-    /// Opens the room's event feed and hands `body` the stream of its events.
+    /// Looks `username` up, checks that they are live, and prepares to track their room.
+    /// - Throws: ``TikTokLiveError/offline(_:)`` when the user is not live, and whatever ``userInfo(username:)`` and
+    ///   ``trackRoom(roomID:)`` throw.
+    public func trackUser(username: String) async throws -> Live {
+        let user = try await self.userInfo(username: username)
+        guard user.isLive, let roomID = user.roomID else { throw TikTokLiveError.offline("@\(username)") }
+        return try await self.trackRoom(roomID: roomID)
+    }
+
+    /// Fetches the room's info and prepares to track its events; await ``Live/run()`` to connect.
+    /// - Throws: ``TikTokLiveError/offline(_:)`` when the room is not live, and whatever ``roomInfo(roomID:)`` throws;
+    ///   ``WebSocketTraceError`` when the configured trace file cannot be opened.
+    public func trackRoom(roomID: String) async throws -> Live {
+        let info = try await self.roomInfo(roomID: roomID)
+        guard info.status == RoomStatus.live else { throw TikTokLiveError.offline("room \(roomID)") }
+        return try self.makeLive(roomID: roomID, roomInfo: info)
+    }
+
+    /// Opens the room's event feed and hands `body` the stream of its events; the lightweight form of
+    /// ``trackRoom(roomID:)`` for callers that already know the room is live.
     ///
     /// The feed runs in a child task for as long as `body` runs; when `body` returns the feed is closed.
-    /// The sequence ends when TikTok closes the socket (after the stream ends) and throws if the connection fails.
-    /// Events are de-duplicated by message id. The sequence buffers without limit: consume it promptly.
+    /// The sequence ends when the stream ends and throws if the feed fails for good.
     public func withLiveEvents<Result: Sendable>(
         roomID: String,
         _ body: (AsyncThrowingStream<LiveEvent, any Error>) async throws -> Result
     ) async throws -> Result {
-        let (events, continuation) = AsyncThrowingStream.makeStream(of: LiveEvent.self)
-        let connection = WebcastConnection(roomID: roomID, configuration: self.configuration, http: self.http, logger: self.logger)
+        let live = try self.makeLive(roomID: roomID, roomInfo: nil)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask { try? await live.run() }
+            defer { live.close() }
+            return try await body(live.events)
+        }
+    }
+
+    /// Which proxy HTTP requests and the WebSocket use (configuration first, then the environment).
+    var proxies: ProxyResolver { ProxyResolver(configuration: self.configuration) }
+
+    func makeLive(roomID: String, roomInfo: RoomInfo?) throws -> Live {
+        var trace: WebSocketTraceWriter?
+        if let path = self.configuration.webSocketTraceFile { trace = try WebSocketTraceWriter(path: path) }
+        let logger = self.logger
+        var observe: (@Sendable (Bool, [UInt8]) -> Void)?
+        if let writer = trace {
+            observe = { sent, bytes in
                 do {
-                    try await connection.run { continuation.yield($0) }
-                    continuation.finish()
+                    try writer.record(sent ? WebSocketTraceRecord.Direction.sent : .received, bytes)
                 } catch {
-                    continuation.finish(throwing: error)
+                    logger.warning("WebSocket trace write failed", metadata: ["error": "\(error)"])
                 }
             }
-            defer { group.cancelAll() }
-            return try await body(events)
         }
+        let connection = self.makeConnection(roomID: roomID, observeMessage: observe)
+        return Live(roomID: roomID, roomInfo: roomInfo, connection: connection, trace: trace, logger: self.logger)
+    }
+
+    func makeConnection(roomID: String, observeMessage: (@Sendable (Bool, [UInt8]) -> Void)?) -> WebcastConnection {
+        let signer = SignerClient(
+            configuration: self.configuration, http: self.http, httpProxy: self.proxies.httpProxy,
+            limiter: .shared(for: self.configuration), logger: self.logger
+        )
+        return WebcastConnection(
+            roomID: roomID, configuration: self.configuration, http: self.http, signer: signer, proxies: self.proxies,
+            logger: self.logger,
+            isRoomAlive: { try await self.roomInfo(roomID: roomID).status == RoomStatus.live },
+            observeMessage: observeMessage
+        )
     }
 }

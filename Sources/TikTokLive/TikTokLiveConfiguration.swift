@@ -12,6 +12,8 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
     public var webcastBaseURL: String
     /// The Euler-compatible sign server that performs the initial `/webcast/fetch`.
     public var signerBaseURL: String
+    /// TikTok's push WebSocket, used directly by the signature-free transport (the signer names its own).
+    public var pushServerURL: String
     /// The sign server's API key, sent as `X-Api-Key`, or `nil`.
     public var signerAPIKey: String?
     /// A logged-in `sessionid` cookie for 18+ and private rooms, or `nil`.
@@ -79,6 +81,7 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
         webBaseURL: String = "https://www.tiktok.com",
         webcastBaseURL: String = "https://webcast.tiktok.com",
         signerBaseURL: String = "https://tiktok.eulerstream.com",
+        pushServerURL: String = "wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/",
         signerAPIKey: String? = nil,
         sessionID: String? = nil,
         targetIDC: String = "useast1a",
@@ -97,6 +100,7 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
         self.webBaseURL = webBaseURL
         self.webcastBaseURL = webcastBaseURL
         self.signerBaseURL = signerBaseURL
+        self.pushServerURL = pushServerURL
         self.signerAPIKey = signerAPIKey
         self.sessionID = sessionID
         self.targetIDC = targetIDC
@@ -114,7 +118,11 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
 
     /// Every endpoint on one local server, as `tiktok-sim` serves them.
     public static func simulator(baseURL: String) -> TikTokLiveConfiguration {
-        TikTokLiveConfiguration(webBaseURL: baseURL, webcastBaseURL: baseURL, signerBaseURL: baseURL)
+        let webSocketBase = baseURL.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
+        return TikTokLiveConfiguration(
+            webBaseURL: baseURL, webcastBaseURL: baseURL, signerBaseURL: baseURL,
+            pushServerURL: webSocketBase + "/webcast/im/ws_proxy/ws_reuse_supplement/"
+        )
     }
 
     /// The settings with secrets replaced by `<set>`.

@@ -31,6 +31,8 @@ public final class GroundTruth: Sendable {
         var streams: [ServedStream] = []
         var acks = 0
         var heartbeats = 0
+        var faults: [String] = []
+        var socketsOpened = 0
     }
     private let state = Mutex(State())
 
@@ -45,10 +47,16 @@ public final class GroundTruth: Sendable {
     public var acksReceived: Int { self.state.withLock { $0.acks } }
     /// Heartbeats received from clients.
     public var heartbeatsReceived: Int { self.state.withLock { $0.heartbeats } }
+    /// Every fault injected or refusal answered, in order (e.g. `signer.serverError`, `handshake.415.DEVICE_BLOCKED`).
+    public var faults: [String] { self.state.withLock { $0.faults } }
+    /// Event WebSockets accepted so far.
+    public var socketsOpened: Int { self.state.withLock { $0.socketsOpened } }
 
     func recordPushed(_ event: PushedEvent) { self.state.withLock { $0.events.append(event) } }
     func recordAck() { self.state.withLock { $0.acks += 1 } }
     func recordHeartbeat() { self.state.withLock { $0.heartbeats += 1 } }
+    func recordFault(_ name: String) { self.state.withLock { $0.faults.append(name) } }
+    func recordSocketOpened() { self.state.withLock { $0.socketsOpened += 1 } }
 
     /// Registers a new stream response and returns its index for ``recordServed(index:timestamp:)``.
     func beginStream(roomID: Int64) -> Int {

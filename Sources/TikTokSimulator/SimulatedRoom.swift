@@ -63,13 +63,16 @@ final class SimulatedRoom: Sendable {
         }
     }
 
-    /// Pushes control `action` (3 = ended), stops the video and closes every socket after `linger`.
-    func end(action: Int64, linger: Duration) async {
-        var control = Webcast_ControlMessage()
-        control.action = action
-        self.push(method: "WebcastControlMessage", type: "control", comment: nil) { common in
-            control.common = common
-            return try control.serializedBytes()
+    /// Pushes control `action` (3 = ended; `nil` sends no end message, as TikTok sometimes fails to), stops the video
+    /// and closes every socket after `linger`.
+    func end(action: Int64?, linger: Duration) async {
+        if let action {
+            var control = Webcast_ControlMessage()
+            control.action = action
+            self.push(method: "WebcastControlMessage", type: "control", comment: nil) { common in
+                control.common = common
+                return try control.serializedBytes()
+            }
         }
         self.stopVideo()
         try? await Task.sleep(for: linger)
@@ -147,11 +150,12 @@ final class SimulatedRoom: Sendable {
 
     // MARK: - Event transport
 
-    /// The initial fetch: every message of the current live so far, and the cursor after them.
-    func fetchResult(pushServer: String) -> Webcast_ProtoMessageFetchResult {
+    /// The initial fetch: every message of the current live after `cursor` (all of them without one), and the cursor
+    /// after them.
+    func fetchResult(pushServer: String, after cursor: Int? = nil) -> Webcast_ProtoMessageFetchResult {
         self.state.withLock { state in
             var result = Webcast_ProtoMessageFetchResult()
-            result.messages = state.log
+            result.messages = Array(state.log.dropFirst(min(max(cursor ?? 0, 0), state.log.count)))
             result.cursor = String(state.log.count)
             result.internalExt = "internal_src:sim|cursor:\(state.log.count)"
             result.now = Int64(Date().timeIntervalSince1970 * 1000)

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOWebSocket
 import SwiftProtobuf
 import TikTokLive
@@ -12,7 +13,17 @@ import TikTokLive
 extension TikTokSimulator {
     typealias UpgradeResult = ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
 
-    /// Accepts a push-server upgrade only with the fetch's `ttwid` cookie and a user agent, as TikTok does.
+    /// Whether TikTok would refuse this upgrade before it reaches the WebSocket: a pending injected rejection, or a
+    /// request without the `ttwid` cookie or a user agent (TikTok's DEVICE_BLOCKED). Refused requests are answered by
+    /// the route in `TikTokSimulator+Signer.swift` with HTTP 200 and the handshake headers.
+    func refusesHandshake(_ head: HTTPRequestHead) -> Bool {
+        guard head.uri.hasPrefix("/webcast/im/ws_proxy/") else { return false }
+        if self.transportFaults.hasPendingHandshakeRejection { return true }
+        let cookies = head.headers["cookie"].joined(separator: "; ")
+        return !cookies.contains("ttwid=") || head.headers["user-agent"].isEmpty
+    }
+
+    /// Accepts a push-server upgrade into a room that exists.
     func shouldUpgrade(_ request: HTTPRequest) async throws -> UpgradeResult {
         guard let target = request.path, target.hasPrefix("/webcast/im/ws_proxy/"),
             let components = URLComponents(string: "http://sim" + target)
@@ -20,14 +31,15 @@ extension TikTokSimulator {
         let query = Dictionary(
             (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first }
         )
-        let cookies = request.headerFields[.cookie] ?? ""
-        guard cookies.contains("ttwid="), request.headerFields[.userAgent] != nil,
-            let room = self.room(roomID: query["room_id"] ?? "")
+        guard let room = self.room(roomID: query["room_id"] ?? "")
         else { return .dontUpgrade }
         let cursor = Int(query["cursor"] ?? "") ?? 0
         let gzip = query["compress"] == "gzip"
         let truth = self.groundTruth
-        return .upgrade([HTTPField.Name("Handshake-Options")!: "ping-interval=10"]) { inbound, outbound, _ in
+        let dropAfter = self.transportFaults.dropSocketsAfterFrames
+        let options = "ping-interval=\(self.transportFaults.pingInterval); ping-timeout=30"
+        return .upgrade([HTTPField.Name("Handshake-Options")!: options]) { inbound, outbound, _ in
+            truth.recordSocketOpened()
             let (id, frames) = room.connect(cursor: cursor, gzip: gzip)
             defer { room.disconnect(id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,10 +58,19 @@ extension TikTokSimulator {
                         }
                     }
                 }
+                var sent = 0
                 for await item in frames {
                     switch item {
                     case .frame(let bytes):
                         try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                        sent += 1
+                        if let dropAfter, sent >= dropAfter {
+                            // TikTok drops sockets mid-live now and then; the client must resume at its cursor.
+                            truth.recordFault("socket.dropped")
+                            try await outbound.close(.goingAway, reason: "simulated drop")
+                            group.cancelAll()
+                            return
+                        }
                     case .close:
                         try await outbound.close(.normalClosure, reason: "stream ended")
                     }

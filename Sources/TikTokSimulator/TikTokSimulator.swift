@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import TikTokLive
 
@@ -40,8 +42,13 @@ public final class TikTokSimulator: Sendable {
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade { request, _, _ in
-                try await self.shouldUpgrade(request)
+            server: HTTPServerBuilder { responder in
+                HandshakeGateChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init()) { request, _, _ in
+                        try await self.shouldUpgrade(request)
+                    },
+                    shouldRefuse: { head in self.refusesHandshake(head) }
+                )
             },
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "tiktok-sim"),
             onServerRunning: { channel in
@@ -91,7 +98,7 @@ public final class TikTokSimulator: Sendable {
             try await Task.sleep(for: creator.chatInterval)
         }
         try await Task.sleep(until: liveEnd)
-        await room.end(action: 3, linger: .seconds(1))
+        await room.end(action: self.transportFaults.omitsEndMessage ? nil : 3, linger: .seconds(1))
         self.logger.info("simulated live ended", metadata: ["creator": "\(creator.uniqueID)", "chat.count": "\(index)"])
     }
 

@@ -1,7 +1,5 @@
-import CurlTransport
 import Foundation
 import Logging
-import NIOCore
 import SwiftProtobuf
 import Testing
 
@@ -10,10 +8,8 @@ import Testing
 /// Push frames built around real payloads round-trip through the WebSocket frame handler, gzipped or not.
 @Suite(.enabled(if: Fixtures.shouldRun, Fixtures.skipMessage))
 struct PushFrameTests {
-    let connection = WebcastConnection(
-        roomID: "7300000000000000001", configuration: .init(), http: CurlHTTPClient(),
-        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-    )
+    let connection = TikTokLiveClient(configuration: .init(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        .makeConnection(roomID: "7300000000000000001", observeMessage: nil)
 
     func frame(methods: [(String, String)], gzip: Bool, needAck: Bool) throws -> Data {
         var result = Webcast_ProtoMessageFetchResult()
@@ -39,7 +35,7 @@ struct PushFrameTests {
         let ack = self.connection.handle(frameBytes: bytes, emit: { events.append($0) })
         #expect(events.map(\.type) == ["chat", "join"])
         #expect(events.map(\.msgID) == [7_270_204_318_916_594_464, 7_273_941_110_900_738_848])
-        let ackFrame = try Webcast_PushFrame(serializedBytes: Array(try #require(ack).readableBytesView))
+        let ackFrame = try Webcast_PushFrame(serializedBytes: try #require(ack))
         #expect(ackFrame.payloadType == "ack")
         #expect(ackFrame.logID == 42)
         #expect(String(decoding: ackFrame.payload, as: UTF8.self) == "ext-123")

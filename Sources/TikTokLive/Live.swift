@@ -1,0 +1,87 @@
+import Logging
+import Synchronization
+
+/// One tracked live room: its info, and its events as an `AsyncSequence`, for as long as the live lasts.
+///
+/// Returned by ``TikTokLiveClient/trackRoom(roomID:)`` and ``TikTokLiveClient/trackUser(username:)``. Nothing runs until
+/// ``run()`` is awaited, in a task of the caller's choosing (a task group child, or a service), so the connection is
+/// always part of structured concurrency:
+///
+/// ```swift
+/// let live = try await client.trackUser(username: "someone")
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { try await live.run() }
+///     for try await event in live.events { print(event.type) }
+/// }
+/// ```
+///
+/// ``events`` ends when the stream ends (control action 3 or 4, or the socket dropping, each confirmed by
+/// `check_alive`), when ``close()`` is called, or when ``run()`` is cancelled; it throws when the feed fails for good.
+/// Events are de-duplicated by message id; gift streaks are counted once (see ``GiftStreakTracker``). The sequence
+/// buffers without limit: consume it promptly.
+public final class Live: Sendable {
+    /// The room's id.
+    public let roomID: String
+    /// The room's info when tracking began (title, owner, stream variants), if it was fetched.
+    public let roomInfo: RoomInfo?
+    /// The room's events.
+    public let events: AsyncThrowingStream<LiveEvent, any Error>
+
+    private let continuation: AsyncThrowingStream<LiveEvent, any Error>.Continuation
+    private let connection: WebcastConnection
+    private let trace: WebSocketTraceWriter?
+    private let closeRequests: AsyncStream<Void>
+    private let closeContinuation: AsyncStream<Void>.Continuation
+    private let started = Mutex(false)
+    private let logger: Logger
+
+    init(roomID: String, roomInfo: RoomInfo?, connection: WebcastConnection, trace: WebSocketTraceWriter?, logger: Logger) {
+        self.roomID = roomID
+        self.roomInfo = roomInfo
+        (self.events, self.continuation) = AsyncThrowingStream.makeStream(of: LiveEvent.self)
+        (self.closeRequests, self.closeContinuation) = AsyncStream.makeStream(of: Void.self)
+        self.connection = connection
+        self.trace = trace
+        self.logger = logger
+    }
+
+    /// How many times the event socket was re-opened after a drop.
+    public var reconnectCount: Int { self.connection.reconnectCount }
+
+    /// Runs the event feed until the stream ends, ``close()`` is called or the task is cancelled; then finishes
+    /// ``events`` (after closing any open gift streaks as unconfirmed) and closes the trace file.
+    /// - Throws: the feed's ``TikTokLiveError`` when it fails for good (it is also thrown from ``events``);
+    ///   ``TikTokLiveError/webSocket(reason:)`` when called a second time.
+    public func run() async throws {
+        let alreadyStarted = self.started.withLock { started in
+            defer { started = true }
+            return started
+        }
+        guard !alreadyStarted else { throw TikTokLiveError.webSocket(reason: "Live.run() was called twice for room \(self.roomID)") }
+        defer { self.trace?.close() }
+        let continuation = self.continuation
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await self.connection.run { continuation.yield($0) }
+                }
+                group.addTask {
+                    for await _ in self.closeRequests {}
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+            continuation.finish()
+        } catch is CancellationError {
+            continuation.finish()
+        } catch {
+            continuation.finish(throwing: error)
+            throw error
+        }
+    }
+
+    /// Ends ``run()`` and ``events`` cleanly. Safe to call from any task, any number of times.
+    public func close() {
+        self.closeContinuation.finish()
+    }
+}
