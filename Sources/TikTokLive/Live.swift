@@ -24,6 +24,8 @@ public final class Live: Sendable {
     public let roomID: String
     /// The room's info when tracking began (title, owner, stream variants), if it was fetched.
     public let roomInfo: RoomInfo?
+    /// The gift catalogue when tracking began (id, name, price in diamonds, streakable), empty if it was not fetched.
+    public let gifts: [GiftInfo]
     /// The room's events.
     public let events: AsyncThrowingStream<LiveEvent, any Error>
 
@@ -35,9 +37,12 @@ public final class Live: Sendable {
     private let started = Mutex(false)
     private let logger: Logger
 
-    init(roomID: String, roomInfo: RoomInfo?, connection: WebcastConnection, trace: WebSocketTraceWriter?, logger: Logger) {
+    init(
+        roomID: String, roomInfo: RoomInfo?, gifts: [GiftInfo], connection: WebcastConnection, trace: WebSocketTraceWriter?, logger: Logger
+    ) {
         self.roomID = roomID
         self.roomInfo = roomInfo
+        self.gifts = gifts
         (self.events, self.continuation) = AsyncThrowingStream.makeStream(of: LiveEvent.self)
         (self.closeRequests, self.closeContinuation) = AsyncStream.makeStream(of: Void.self)
         self.connection = connection

@@ -18,7 +18,21 @@ extension TikTokLiveClient {
     public func trackRoom(roomID: String) async throws -> Live {
         let info = try await self.roomInfo(roomID: roomID)
         guard info.status == RoomStatus.live else { throw TikTokLiveError.offline("room \(roomID)") }
-        return try self.makeLive(roomID: roomID, roomInfo: info)
+        let gifts: [GiftInfo]
+        do {
+            gifts = try await self.giftCatalogue(roomID: roomID)
+        } catch {
+            // Gift messages carry their own name and price; the catalogue only fills gaps, so it is not worth failing for.
+            self.logger.warning("gift catalogue unavailable", metadata: ["room.id": "\(roomID)", "error": "\(error)"])
+            gifts = []
+        }
+        return try self.makeLive(roomID: roomID, roomInfo: info, gifts: gifts)
+    }
+
+    /// Tracks a room found in the live feed ("track this one").
+    /// - Throws: as ``trackRoom(roomID:)``.
+    public func trackRoom(_ feedRoom: FeedRoom) async throws -> Live {
+        try await self.trackRoom(roomID: feedRoom.roomID)
     }
 
     /// Opens the room's event feed and hands `body` the stream of its events; the lightweight form of
@@ -30,7 +44,7 @@ extension TikTokLiveClient {
         roomID: String,
         _ body: (AsyncThrowingStream<LiveEvent, any Error>) async throws -> Result
     ) async throws -> Result {
-        let live = try self.makeLive(roomID: roomID, roomInfo: nil)
+        let live = try self.makeLive(roomID: roomID, roomInfo: nil, gifts: [])
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try? await live.run() }
             defer { live.close() }
@@ -41,7 +55,7 @@ extension TikTokLiveClient {
     /// Which proxy HTTP requests and the WebSocket use (configuration first, then the environment).
     var proxies: ProxyResolver { ProxyResolver(configuration: self.configuration) }
 
-    func makeLive(roomID: String, roomInfo: RoomInfo?) throws -> Live {
+    func makeLive(roomID: String, roomInfo: RoomInfo?, gifts: [GiftInfo]) throws -> Live {
         var trace: WebSocketTraceWriter?
         if let path = self.configuration.webSocketTraceFile { trace = try WebSocketTraceWriter(path: path) }
         let logger = self.logger
@@ -56,7 +70,7 @@ extension TikTokLiveClient {
             }
         }
         let connection = self.makeConnection(roomID: roomID, observeMessage: observe)
-        return Live(roomID: roomID, roomInfo: roomInfo, connection: connection, trace: trace, logger: self.logger)
+        return Live(roomID: roomID, roomInfo: roomInfo, gifts: gifts, connection: connection, trace: trace, logger: self.logger)
     }
 
     func makeConnection(roomID: String, observeMessage: (@Sendable (Bool, [UInt8]) -> Void)?) -> WebcastConnection {
@@ -67,7 +81,7 @@ extension TikTokLiveClient {
         return WebcastConnection(
             roomID: roomID, configuration: self.configuration, http: self.http, signer: signer, proxies: self.proxies,
             logger: self.logger,
-            isRoomAlive: { try await self.roomInfo(roomID: roomID).status == RoomStatus.live },
+            isRoomAlive: { try await self.isLive(roomID: roomID) },
             observeMessage: observeMessage
         )
     }

@@ -151,6 +151,51 @@ import TikTokSimulator
         }
     }
 
+    @Test(arguments: [("socks5h", LocalProxy.Method.socks5), ("http", .httpConnect)])
+    func theEventWebSocketGoesThroughTheConfiguredProxy(scheme: String, method: LocalProxy.Method) async throws {
+        try await SimulatorHarness.with { simulator, baseURL in
+            let proxy = LocalProxy(logger: SimulatorHarness.quiet)
+            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await proxy.run { portContinuation.yield($0) } }
+                defer { group.cancelAll() }
+                var iterator = ports.makeAsyncIterator()
+                let proxyPort = try #require(await iterator.next())
+                let client = SimulatorHarness.client(baseURL) { $0.webSocketProxy = "\(scheme)://127.0.0.1:\(proxyPort)" }
+                let (events, _) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(20)) { events in
+                    events.contains { $0.type == "chat" }
+                }
+                #expect(events.contains { $0.type == "chat" })
+                let target = String(baseURL.dropFirst("http://".count))
+                #expect(proxy.connectionCount(to: target, method: method) >= 1, "the socket must be tunnelled, not direct")
+                #expect(simulator.groundTruth.socketsOpened >= 1)
+            }
+        }
+    }
+
+    @Test func aTraceFileRecordsBothDirectionsAndReplaysToTheSameEvents() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).ttlive").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scenario = SimulatorScenario.builtIn(liveAfter: .zero, liveDuration: .seconds(5))
+        let live = try await SimulatorHarness.with(scenario) { _, baseURL in
+            let client = SimulatorHarness.client(baseURL) { $0.webSocketTraceFile = path }
+            return try await SimulatorHarness.collectEvents(client, timeout: .seconds(30))
+        }
+        var reader = try WebSocketTraceReader(path: path)
+        var replayed: [LiveEvent] = []
+        let summary = try WebSocketTraceReplayer(includeSent: true).replay(&reader) { output in
+            if case .event(let event, _) = output { replayed.append(event) }
+        }
+        #expect(summary.sentFrames["im_enter_room"] == 1)
+        #expect((summary.sentFrames["ack"] ?? 0) >= 1)
+        #expect((summary.receivedFrames["msg"] ?? 0) >= 2)
+        // Everything the socket delivered is in the trace; the live also saw the signer's first batch, over HTTP.
+        let liveIDs = Set(live.events.map(\.msgID))
+        #expect(!replayed.isEmpty)
+        #expect(replayed.allSatisfy { liveIDs.contains($0.msgID) })
+        #expect(replayed.contains { $0.isStreamEnd })
+    }
+
     @Test func theSignersPublishedLimitReplacesTheDefault() async throws {
         try await SimulatorHarness.with { simulator, baseURL in
             simulator.transportFaults.publishRateLimit(perMinute: 7)
