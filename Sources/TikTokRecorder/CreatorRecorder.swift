@@ -106,7 +106,7 @@ public struct CreatorRecorder: Sendable {
                 ("User-Agent", self.configuration.tiktok.userAgent), ("Referer", "https://www.tiktok.com/"),
                 ("Origin", "https://www.tiktok.com"),
             ],
-            proxy: self.configuration.tiktok.proxy,
+            proxy: ProxyResolver(configuration: self.configuration.tiktok).httpProxy,
             outputPath: basePath + ".mp4",
             stallTimeout: self.configuration.stallTimeout
         )
