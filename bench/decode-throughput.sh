@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Event decode throughput, side by side with the reference library, in one run:
-#   tiktoklive-bench (release build; push frame → gzip → ProtoMessageFetchResult → LiveEvent → GiftStreakTracker,
-#                     the same public calls the client's event feed makes)
+#   tiktoklive-bench (release build; PushFrameDecoder (push frame → gzip → ProtoMessageFetchResult → LiveEvent) and
+#                     GiftStreakTracker, the same public calls the client's event feed makes)
 #   TikTokLive 7.0.1 (Python, PyPI) through its own path: WebcastPushFrame().parse, extract_webcast_response_message
 #                     (gzip + ProtoMessageFetchResult), TikTokLiveClient._parse_webcast_response (event lookup,
 #                     betterproto2 parse of each payload, follow/share/control custom events)

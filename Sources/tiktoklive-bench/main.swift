@@ -5,8 +5,8 @@
 //       each frame as a 4-byte big-endian length, then the frame's bytes.
 //   tiktoklive-bench decode <frames.bin> [--min-seconds S]
 //       Decodes every frame, again and again for at least S seconds of CPU time, through the client's decode path
-//       (push frame → gzip → ProtoMessageFetchResult → LiveEvent(message:) → GiftStreakTracker), and prints
-//       `events <n> cpu_seconds <s> events_per_second <r>`.
+//       (PushFrameDecoder: push frame → gzip → ProtoMessageFetchResult → LiveEvent(message:); then GiftStreakTracker),
+//       and prints `events <n> cpu_seconds <s> wall_seconds <w> events_per_second <r>`.
 
 import Foundation
 import SwiftProtobuf
@@ -236,34 +236,32 @@ func readFrames(from path: String) throws -> [Data] {
     return frames
 }
 
-/// Decodes one frame the way the client's event feed does, and returns how many events it gave.
-func decode(frame: Data, tracker: inout GiftStreakTracker, clock: ContinuousClock) throws -> Int {
-    let push = try Webcast_PushFrame(serializedBytes: frame)
-    guard push.payloadType == "msg" else { return 0 }
-    let compressed = push.headers.contains { $0.key == "compress_type" && $0.value == "gzip" }
-    let payload = compressed || Gzip.isCompressed(push.payload) ? try Gzip.decompress(push.payload) : push.payload
-    let result = try Webcast_ProtoMessageFetchResult(serializedBytes: payload)
-    var events = 0
+/// Decodes one frame the way the client's event feed does (``PushFrameDecoder``, then ``GiftStreakTracker``), and
+/// returns how many events it gave.
+func decode(frame: Data, decoder: PushFrameDecoder, tracker: inout GiftStreakTracker, clock: ContinuousClock) throws -> Int {
+    let decoded = try decoder.decode(frame)
+    guard decoded.undecodable.isEmpty else {
+        throw BenchError(description: "\(decoded.undecodable.count) messages did not decode, e.g. \(decoded.undecodable[0])")
+    }
     let now = clock.now
-    for message in result.messages {
-        let event = try LiveEvent(message: message)
+    for event in decoded.events {
         // Every message is one event; the tracker's synthetic closing events are not counted.
         _ = tracker.process(event, at: now)
-        events += 1
     }
-    return events
+    return decoded.events.count
 }
 
 func runDecode(path: String, minSeconds: Double) throws {
     let frames = try readFrames(from: path)
     guard !frames.isEmpty else { throw BenchError(description: "\(path) holds no frames") }
+    let decoder = PushFrameDecoder()
     var tracker = GiftStreakTracker()
     let clock = ContinuousClock()
     var events = 0
     let start = cpuSeconds()
     let wallStart = clock.now
     repeat {
-        for frame in frames { events += try decode(frame: frame, tracker: &tracker, clock: clock) }
+        for frame in frames { events += try decode(frame: frame, decoder: decoder, tracker: &tracker, clock: clock) }
     } while cpuSeconds() - start < minSeconds
     let seconds = cpuSeconds() - start
     let wall = clock.now - wallStart
