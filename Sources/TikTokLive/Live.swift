@@ -35,6 +35,8 @@ public final class Live: Sendable {
     private let closeRequests: AsyncStream<Void>
     private let closeContinuation: AsyncStream<Void>.Continuation
     private let started = Mutex(false)
+    /// Counts each gift once: at its streak's end, or closed as unconfirmed after a timeout or at the end.
+    private let streaks = Mutex(GiftStreakTracker())
     private let logger: Logger
 
     init(
@@ -65,10 +67,23 @@ public final class Live: Sendable {
         guard !alreadyStarted else { throw TikTokLiveError.webSocket(reason: "Live.run() was called twice for room \(self.roomID)") }
         defer { self.trace?.close() }
         let continuation = self.continuation
+        let clock = ContinuousClock()
+        let emit: @Sendable ([LiveEvent]) -> Void = { events in
+            for event in events { continuation.yield(event) }
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await self.connection.run { continuation.yield($0) }
+                    try await self.connection.run { event in
+                        emit(self.streaks.withLock { $0.process(event, at: clock.now) })
+                    }
+                }
+                group.addTask {
+                    // A streak whose end never comes is closed after the tracker's timeout, even in a quiet room.
+                    while true {
+                        try await Task.sleep(for: .seconds(1))
+                        emit(self.streaks.withLock { $0.expire(at: clock.now) })
+                    }
                 }
                 group.addTask {
                     for await _ in self.closeRequests {}
@@ -76,10 +91,13 @@ public final class Live: Sendable {
                 _ = try await group.next()
                 group.cancelAll()
             }
+            emit(self.streaks.withLock { $0.finish() })
             continuation.finish()
         } catch is CancellationError {
+            emit(self.streaks.withLock { $0.finish() })
             continuation.finish()
         } catch {
+            emit(self.streaks.withLock { $0.finish() })
             continuation.finish(throwing: error)
             throw error
         }

@@ -28,6 +28,7 @@ final class WebcastConnection: Sendable {
     let endLinger: Duration
 
     let deduplicator = MessageDeduplicator()
+    let decoder: PushFrameDecoder
     private let state = Mutex(State())
 
     private struct State {
@@ -53,6 +54,7 @@ final class WebcastConnection: Sendable {
         self.endLinger = endLinger
         self.isRoomAlive = isRoomAlive
         self.observeMessage = observeMessage
+        self.decoder = PushFrameDecoder(experimentalEvents: configuration.experimentalEvents)
     }
 
     /// Why one socket session ended.
@@ -302,19 +304,14 @@ final class WebcastConnection: Sendable {
 
     // MARK: - Frames
 
-    /// Decodes one push frame, emits its events and returns the ack frame to send, if one is due.
+    /// Decodes one push frame, emits its new events and returns the ack frame to send, if one is due.
     func handle(frameBytes: Data, emit: (LiveEvent) -> Void) -> [UInt8]? {
         do {
-            let frame = try Webcast_PushFrame(serializedBytes: frameBytes)
-            guard frame.payloadType == "msg" else { return nil }
-            let compressed = frame.headers.contains { $0.key == "compress_type" && $0.value == "gzip" }
-            let payload = compressed || Gzip.isCompressed(frame.payload) ? try Gzip.decompress(frame.payload) : frame.payload
-            let result = try Webcast_ProtoMessageFetchResult(serializedBytes: payload)
+            let frame = try self.decoder.decode(frameBytes)
+            guard let result = frame.fetchResult else { return nil }
             self.remember(result)
-            self.deliver(result, emit: emit)
-            guard result.needAck else { return nil }
-            let ackPayload = Array((result.internalExt.isEmpty ? "-" : result.internalExt).utf8)
-            return PushFrames.clientFrame(type: "ack", payload: ackPayload, logID: frame.logID)
+            self.deliver(frame.events, undecodable: frame.undecodable, emit: emit)
+            return frame.ack
         } catch {
             self.logger.warning(
                 "undecodable push frame skipped",
@@ -325,22 +322,25 @@ final class WebcastConnection: Sendable {
     }
 
     private func deliver(_ result: Webcast_ProtoMessageFetchResult, emit: (LiveEvent) -> Void) {
-        for message in result.messages where self.deduplicator.isNew(message.msgID) {
-            do {
-                let event = try LiveEvent(message: message)
-                if event.isStreamEnd, case .control(let action) = event.kind {
-                    self.state.withLock { $0.endAction = action }
-                }
-                emit(event)
-            } catch {
-                self.logger.warning(
-                    "undecodable event skipped",
-                    metadata: [
-                        "method": "\(message.method)", "error": "\(error)",
-                        "payload.base64": "\(message.payload.base64EncodedString())",
-                    ]
-                )
+        let (events, undecodable) = self.decoder.events(in: result)
+        self.deliver(events, undecodable: undecodable, emit: emit)
+    }
+
+    private func deliver(_ events: [LiveEvent], undecodable: [PushFrameDecoder.UndecodableMessage], emit: (LiveEvent) -> Void) {
+        for message in undecodable {
+            self.logger.warning(
+                "undecodable event skipped",
+                metadata: [
+                    "method": "\(message.method)", "msg.id": "\(message.msgID)", "error": "\(message.reason)",
+                    "payload.base64": "\(message.payload.base64EncodedString())",
+                ]
+            )
+        }
+        for event in events where self.deduplicator.isNew(event.msgID) {
+            if event.isStreamEnd, case .control(let action) = event.kind {
+                self.state.withLock { $0.endAction = action }
             }
+            emit(event)
         }
     }
 

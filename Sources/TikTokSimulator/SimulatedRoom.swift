@@ -117,6 +117,29 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// Pushes one `WebcastGiftMessage` frame: `repeatCount` so far, `repeatEnd` when the streak ends.
+    func pushGift(
+        giftID: Int64, name: String, type: Int64, diamondCount: Int64, repeatCount: Int64, repeatEnd: Bool, groupID: Int64,
+        from user: Webcast_User
+    ) {
+        var gift = Webcast_GiftMessage()
+        gift.giftID = giftID
+        gift.repeatCount = repeatCount
+        gift.comboCount = repeatCount
+        gift.repeatEnd = repeatEnd ? 1 : 0
+        gift.groupID = groupID
+        gift.user = user
+        gift.sendType = repeatEnd ? 0 : 1
+        gift.gift.id = giftID
+        gift.gift.name = name
+        gift.gift.type = type
+        gift.gift.diamondCount = diamondCount
+        self.push(method: "WebcastGiftMessage", type: "gift", comment: nil) { common in
+            gift.common = common
+            return try gift.serializedBytes()
+        }
+    }
+
     private func push(method: String, type: String, comment: String?, payload: (Webcast_CommonMessageData) throws -> [UInt8]) {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         self.state.withLock { state in

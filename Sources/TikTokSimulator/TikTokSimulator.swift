@@ -102,6 +102,39 @@ public final class TikTokSimulator: Sendable {
         self.logger.info("simulated live ended", metadata: ["creator": "\(creator.uniqueID)", "chat.count": "\(index)"])
     }
 
+    /// Sends a gift streak into `username`'s live room, one frame per tap `interval` apart, as TikTok does for
+    /// streakable gifts (type 1); `sendEnd: false` leaves out the final `repeat_end` frame, as TikTok sometimes does.
+    /// A non-streakable gift is one frame. Returns when the last frame is pushed.
+    /// - Throws: `CancellationError`; nothing happens when the user is unknown or not live.
+    public func sendGift(
+        to username: String, from viewer: Int = 0, giftID: Int64, name: String, type: Int64, diamondCount: Int64, count: Int64,
+        sendEnd: Bool = true, interval: Duration = .milliseconds(100)
+    ) async throws {
+        guard let room = self.room(uniqueID: username), room.status == 2 else { return }
+        let user = ChatScript.user(viewer)
+        let groupID = Int64(Date().timeIntervalSince1970 * 1000) + Int64(viewer)
+        guard type == 1 else {
+            room.pushGift(
+                giftID: giftID, name: name, type: type, diamondCount: diamondCount, repeatCount: count, repeatEnd: false,
+                groupID: groupID, from: user
+            )
+            return
+        }
+        for tap in 1...max(1, count) {
+            room.pushGift(
+                giftID: giftID, name: name, type: type, diamondCount: diamondCount, repeatCount: tap, repeatEnd: false,
+                groupID: groupID, from: user
+            )
+            try await Task.sleep(for: interval)
+        }
+        if sendEnd {
+            room.pushGift(
+                giftID: giftID, name: name, type: type, diamondCount: diamondCount, repeatCount: max(1, count), repeatEnd: true,
+                groupID: groupID, from: user
+            )
+        }
+    }
+
     func room(uniqueID: String) -> SimulatedRoom? { self.rooms.first { $0.creator.uniqueID == uniqueID } }
     func room(roomID: String) -> SimulatedRoom? { self.rooms.first { String($0.creator.roomID) == roomID } }
     func room(streamID: Int64) -> SimulatedRoom? { self.rooms.first { $0.streamID == streamID } }

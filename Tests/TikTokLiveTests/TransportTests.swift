@@ -196,6 +196,35 @@ import TikTokSimulator
         #expect(replayed.contains { $0.isStreamEnd })
     }
 
+    @Test func giftStreaksFromTheSimulatorAreCountedOnceEachEvenWithoutTheirEnd() async throws {
+        let scenario = SimulatorScenario.builtIn(liveAfter: .zero, liveDuration: .seconds(6))
+        try await SimulatorHarness.with(scenario) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL)
+            async let collected = SimulatorHarness.collectEvents(client, timeout: .seconds(40))
+            try await Task.sleep(for: .seconds(2))
+            // A Rose streak of 5 with its end, one of 3 whose end never comes, and a single 500-diamond gift.
+            try await simulator.sendGift(to: "sim_creator", from: 0, giftID: 5655, name: "Rose", type: 1, diamondCount: 1, count: 5)
+            try await simulator.sendGift(
+                to: "sim_creator", from: 1, giftID: 5655, name: "Rose", type: 1, diamondCount: 1, count: 3, sendEnd: false
+            )
+            try await simulator.sendGift(to: "sim_creator", from: 2, giftID: 7934, name: "Lion", type: 2, diamondCount: 500, count: 1)
+            let events: [LiveEvent] = try await collected.events
+            var gifts: [LiveEvent.Gift] = []
+            for event in events {
+                if case .gift(let gift) = event.kind { gifts.append(gift) }
+            }
+            let counted: [Int64] = gifts.compactMap(\.countedDiamonds)
+            #expect(counted.reduce(0, +) == 508, "5 + 3 Roses at 1 diamond and one 500-diamond gift")
+            #expect(counted.count == 3, "each gift counted exactly once")
+            let unconfirmed = gifts.filter { $0.streak == .closedUnconfirmed }
+            #expect(unconfirmed.map(\.repeatCount) == [3])
+            let ended = gifts.filter { $0.streak == .ended }
+            #expect(ended.map(\.repeatCount) == [5])
+            let single = gifts.filter { $0.streak == .single }
+            #expect(single.map(\.countedDiamonds) == [500])
+        }
+    }
+
     @Test func theSignersPublishedLimitReplacesTheDefault() async throws {
         try await SimulatorHarness.with { simulator, baseURL in
             simulator.transportFaults.publishRateLimit(perMinute: 7)
