@@ -32,7 +32,7 @@ public struct TimedEvent: Sendable {
         switch self.event.kind {
         case .chat(let comment):
             return "\(name): \(comment)"
-        case .gift(let gift) where gift.repeatEnd || gift.giftType != 1:
+        case .gift(let gift) where [.single, .ended, .closedUnconfirmed].contains(gift.streak):
             let name = gift.giftName.isEmpty ? "gift \(gift.giftID)" : gift.giftName
             return "\(self.event.user?.nickname ?? "?") sent \(name) ×\(max(gift.repeatCount, 1))"
         case .follow:
