@@ -63,6 +63,9 @@ final class WebcastConnection: Sendable {
         case socketClosed
     }
 
+    /// How long a socket must stay open for its loss to count as a new failure rather than one more in a row.
+    static let stableSession = Duration.seconds(30)
+
     /// How many times the socket was re-opened.
     var reconnectCount: Int { self.state.withLock { $0.reconnects } }
 
@@ -76,22 +79,28 @@ final class WebcastConnection: Sendable {
         while true {
             try Task.checkCancellation()
             let end: SessionEnd
+            let started = ContinuousClock.now
+            // A socket that stayed up a while makes the next failure a fresh one, not one more in a row; a socket
+            // that keeps closing at once still uses up the attempts.
+            let stayedUp = { ContinuousClock.now - started >= Self.stableSession && self.state.withLock { $0.connected } }
             do {
                 end = try await self.session(emit: emit)
-                failures = 0
                 connectedBefore = true
+                if stayedUp() { failures = 0 }
             } catch let error as CancellationError {
                 throw error
             } catch {
-                if self.state.withLock({ $0.connected }) {
-                    // The socket was up, so this is a fresh failure, not one more in a row.
-                    failures = 0
-                    connectedBefore = true
-                }
+                if self.state.withLock({ $0.connected }) { connectedBefore = true }
+                if stayedUp() { failures = 0 }
                 let error = Self.classify(error)
                 guard error.isTransient else { throw error }
                 failures += 1
-                guard failures <= self.configuration.reconnect.maxAttempts else { throw error }
+                guard failures <= self.configuration.reconnect.maxAttempts else {
+                    if case .webSocket(let reason) = error, failures > 1 {
+                        throw TikTokLiveError.webSocket(reason: "gave up after \(failures - 1) reconnect attempts: \(reason)")
+                    }
+                    throw error
+                }
                 if connectedBefore, await self.confirmedOffline() {
                     self.logger.info("event feed ended: the room is no longer live", metadata: ["room.id": "\(self.roomID)"])
                     return
@@ -123,7 +132,9 @@ final class WebcastConnection: Sendable {
                 }
                 failures += 1
                 guard failures <= self.configuration.reconnect.maxAttempts else {
-                    throw TikTokLiveError.webSocket(reason: "the socket kept closing while the room is live (\(failures - 1) reconnects)")
+                    throw TikTokLiveError.webSocket(
+                        reason: "gave up after \(failures - 1) reconnect attempts: the socket kept closing while the room is live"
+                    )
                 }
                 let delay = self.configuration.reconnect.delay(beforeAttempt: failures)
                 self.logger.warning(

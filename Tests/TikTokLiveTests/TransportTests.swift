@@ -111,7 +111,8 @@ import TikTokSimulator
         let scenario = SimulatorScenario.builtIn(liveAfter: .zero, liveDuration: .seconds(9))
         try await SimulatorHarness.with(scenario) { simulator, baseURL in
             simulator.transportFaults.dropSockets(afterFrames: 4)
-            let client = SimulatorHarness.client(baseURL)
+            // Every socket here dies within seconds, so each drop counts as one more failure in a row.
+            let client = SimulatorHarness.client(baseURL) { $0.reconnect.maxAttempts = 20 }
             let (events, live) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(40))
             let pushed = simulator.groundTruth.pushedEvents.filter { $0.type == "chat" }.map(\.msgID)
             let received = events.filter { $0.type == "chat" }.map(\.msgID)
@@ -222,6 +223,20 @@ import TikTokSimulator
             #expect(ended.map(\.repeatCount) == [5])
             let single = gifts.filter { $0.streak == .single }
             #expect(single.map(\.countedDiamonds) == [500])
+        }
+    }
+
+    @Test func aSocketThatKeepsDroppingAtOnceUsesUpTheAttemptsAndFails() async throws {
+        try await SimulatorHarness.with { simulator, baseURL in
+            simulator.transportFaults.dropSockets(afterFrames: 1)
+            let client = SimulatorHarness.client(baseURL) { $0.reconnect.maxAttempts = 2 }
+            let error = try await self.feedError(client)
+            guard case .webSocket(let reason) = error else {
+                Issue.record("expected a WebSocket error after the attempts ran out, got \(String(describing: error))")
+                return
+            }
+            #expect(reason.contains("gave up after 2 reconnect attempts"))
+            #expect(simulator.groundTruth.socketsOpened == 3, "the first socket and two reconnects")
         }
     }
 
