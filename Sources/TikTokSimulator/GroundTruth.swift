@@ -1,6 +1,18 @@
+import Foundation
 import Synchronization
 
 /// Everything the simulator did, on its own clock, for tests and benchmarks to compare against.
+///
+/// Kept in memory, and, after ``writeLog(toFile:)``, also appended to a JSONL file as it happens, one record per line:
+/// `t` (simulator wall clock, Unix ms), `kind`, and the kind's fields:
+/// - `event`: `msgId` (string), `type`, `createTime` (Unix ms), `mediaTime` (seconds of video on air), `roomId` (string,
+///   when known), `comment` (chat only);
+/// - `fault`: `name` (as in ``faults``);
+/// - `streamStart` / `streamEnd`: `stream` (index in ``servedStreams``), `roomId`, `firstTimestamp`, and at the end
+///   `lastTimestamp` (media ms; absent when no media was sent);
+/// - `request`: `method`, `path` (no query), `query` (only the non-secret identifying parameters), `status`, and
+///   `fault` for a request refused by an injected fault;
+/// - `socket`: an event WebSocket accepted; `ack`, `heartbeat`: one line per frame received from a client.
 public final class GroundTruth: Sendable {
     /// An event pushed to the room's WebSocket clients.
     public struct PushedEvent: Sendable, Equatable {
@@ -14,6 +26,8 @@ public final class GroundTruth: Sendable {
         public var mediaTime: Double
         /// The comment, for chat events.
         public var comment: String?
+        /// The room the event was pushed into, when the pusher said.
+        public var roomID: Int64? = nil
     }
 
     /// One HTTP-FLV response served by the CDN.
@@ -35,9 +49,29 @@ public final class GroundTruth: Sendable {
         var socketsOpened = 0
     }
     private let state = Mutex(State())
+    private let file = Mutex<GroundTruthLog?>(nil)
 
     /// Creates an empty log.
     public init() {}
+
+    /// From now on, also appends every record to the JSONL file at `path` (created when missing, appended to
+    /// otherwise). Call before ``TikTokSimulator/run(port:onListening:)`` to have everything.
+    /// - Throws: ``GroundTruthLogError`` when the file cannot be created or opened.
+    public func writeLog(toFile path: String) throws {
+        let log = try GroundTruthLog(path: path)
+        let previous = self.file.withLock { file in
+            let previous = file
+            file = log
+            return previous
+        }
+        previous?.close()
+    }
+
+    /// Appends a record to the log file, if there is one.
+    func log(_ kind: String, _ fields: [String: Any]) {
+        guard let file = self.file.withLock({ $0 }) else { return }
+        file.append(kind: kind, fields)
+    }
 
     /// Events pushed so far, in push order.
     public var pushedEvents: [PushedEvent] { self.state.withLock { $0.events } }
@@ -52,24 +86,67 @@ public final class GroundTruth: Sendable {
     /// Event WebSockets accepted so far.
     public var socketsOpened: Int { self.state.withLock { $0.socketsOpened } }
 
-    func recordPushed(_ event: PushedEvent) { self.state.withLock { $0.events.append(event) } }
-    func recordAck() { self.state.withLock { $0.acks += 1 } }
-    func recordHeartbeat() { self.state.withLock { $0.heartbeats += 1 } }
-    func recordFault(_ name: String) { self.state.withLock { $0.faults.append(name) } }
-    func recordSocketOpened() { self.state.withLock { $0.socketsOpened += 1 } }
+    func recordPushed(_ event: PushedEvent) {
+        self.state.withLock { $0.events.append(event) }
+        var fields: [String: Any] = [
+            "msgId": String(event.msgID), "type": event.type, "createTime": event.createTime, "mediaTime": event.mediaTime,
+        ]
+        if let roomID = event.roomID { fields["roomId"] = String(roomID) }
+        if let comment = event.comment { fields["comment"] = comment }
+        self.log("event", fields)
+    }
 
-    /// Registers a new stream response and returns its index for ``recordServed(index:timestamp:)``.
+    func recordAck() {
+        self.state.withLock { $0.acks += 1 }
+        self.log("ack", [:])
+    }
+
+    func recordHeartbeat() {
+        self.state.withLock { $0.heartbeats += 1 }
+        self.log("heartbeat", [:])
+    }
+
+    /// Records an injected fault; when it happens while answering an HTTP request, the request's record names it.
+    func recordFault(_ name: String) {
+        self.state.withLock { $0.faults.append(name) }
+        GroundTruthMiddleware.currentRequest?.noteFault(name)
+        self.log("fault", ["name": name])
+    }
+
+    func recordSocketOpened() {
+        self.state.withLock { $0.socketsOpened += 1 }
+        self.log("socket", [:])
+    }
+
+    /// Registers a new stream response and returns its index for ``recordServed(index:timestamp:)``. Its
+    /// `streamEnd` record is written when the response body ends (see ``GroundTruthMiddleware``).
     func beginStream(roomID: Int64) -> Int {
-        self.state.withLock { state in
+        let index = self.state.withLock { state in
             state.streams.append(ServedStream(roomID: roomID))
             return state.streams.count - 1
         }
+        GroundTruthMiddleware.currentRequest?.noteStream(index)
+        return index
     }
 
     func recordServed(index: Int, timestamp: Int64) {
-        self.state.withLock { state in
-            if state.streams[index].firstTimestamp == nil { state.streams[index].firstTimestamp = timestamp }
+        let started = self.state.withLock { state -> ServedStream? in
+            let isFirst = state.streams[index].firstTimestamp == nil
+            if isFirst { state.streams[index].firstTimestamp = timestamp }
             state.streams[index].lastTimestamp = timestamp
+            return isFirst ? state.streams[index] : nil
         }
+        if let started {
+            self.log("streamStart", ["stream": index, "roomId": String(started.roomID), "firstTimestamp": timestamp])
+        }
+    }
+
+    /// Writes the `streamEnd` record of stream `index`, once its response body has ended.
+    func recordStreamEnded(index: Int) {
+        guard let stream = self.state.withLock({ $0.streams.indices.contains(index) ? $0.streams[index] : nil }) else { return }
+        var fields: [String: Any] = ["stream": index, "roomId": String(stream.roomID)]
+        if let first = stream.firstTimestamp { fields["firstTimestamp"] = first }
+        if let last = stream.lastTimestamp { fields["lastTimestamp"] = last }
+        self.log("streamEnd", fields)
     }
 }

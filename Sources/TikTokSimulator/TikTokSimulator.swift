@@ -36,6 +36,7 @@ public final class TikTokSimulator: Sendable {
     /// - Throws: when the port cannot be bound.
     public func run(port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
+        router.add(middleware: GroundTruthMiddleware(groundTruth: self.groundTruth))
         self.addWebRoutes(to: router)
         self.addWebcastRoutes(to: router)
         self.addSignerRoutes(to: router)

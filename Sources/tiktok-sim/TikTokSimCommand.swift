@@ -22,6 +22,14 @@ struct TikTokSimCommand: AsyncParsableCommand {
     @Option(help: "Seconds the built-in creator stays live.")
     var duration: Double = 30
 
+    @Option(
+        name: .customLong("ground-truth"),
+        help: ArgumentHelp(
+            "Append everything the simulator does (events, faults, streams, requests) to this JSONL file.", valueName: "file"
+        )
+    )
+    var groundTruthPath: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .notice
 
@@ -46,6 +54,13 @@ struct TikTokSimCommand: AsyncParsableCommand {
             ),
             logger: logger
         )
+        if let groundTruthPath {
+            do {
+                try simulator.groundTruth.writeLog(toFile: groundTruthPath)
+            } catch {
+                throw ValidationError("--ground-truth: \(error)")
+            }
+        }
         let service = SimulatorService(simulator: simulator, port: self.port) { port in
             print("listening on http://127.0.0.1:\(port)")
             fflush(nil)  // a parent process waits for this first line
