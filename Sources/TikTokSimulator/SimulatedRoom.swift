@@ -157,7 +157,7 @@ final class SimulatedRoom: Sendable {
             state.log.append(message)
             let mediaTime = state.broadcast.map { Double(now) / 1000 - $0.startWallClock } ?? 0
             self.groundTruth.recordPushed(
-                .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment)
+                .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment, roomID: self.creator.roomID)
             )
             let cursor = state.log.count
             for (id, socket) in state.sockets {
