@@ -15,19 +15,11 @@ import TikTokSimulator
     static func withSimulatorAndProxy<Result: Sendable>(
         _ body: (_ simulatorPort: Int, _ proxy: LocalProxy, _ proxyPort: Int) async throws -> Result
     ) async throws -> Result {
-        let simulator = TikTokSimulator(scenario: .builtIn(liveAfter: .zero, liveDuration: .seconds(60)), logger: Self.quiet)
-        let proxy = LocalProxy(logger: Self.quiet)
-        let (simulatorPorts, simulatorPort) = AsyncStream.makeStream(of: Int.self)
-        let (proxyPorts, proxyPort) = AsyncStream.makeStream(of: Int.self)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await simulator.run(port: 0) { simulatorPort.yield($0) } }
-            group.addTask { try await proxy.run { proxyPort.yield($0) } }
-            defer { group.cancelAll() }
-            var simulatorIterator = simulatorPorts.makeAsyncIterator()
-            var proxyIterator = proxyPorts.makeAsyncIterator()
-            let simulator = try #require(await simulatorIterator.next())
-            let port = try #require(await proxyIterator.next())
-            return try await body(simulator, proxy, port)
+        try await SimulatorHarness.with(.builtIn(liveAfter: .zero, liveDuration: .seconds(60))) { _, baseURL in
+            try await SimulatorHarness.withProxy { proxy, port in
+                let simulatorPort = try #require(Int(baseURL.split(separator: ":").last ?? ""))
+                return try await body(simulatorPort, proxy, port)
+            }
         }
     }
 

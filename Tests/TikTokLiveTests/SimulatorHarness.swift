@@ -24,6 +24,19 @@ enum SimulatorHarness {
         }
     }
 
+    /// Runs a ``LocalProxy`` on a free loopback port for the length of `body`.
+    static func withProxy<Result: Sendable>(_ body: (LocalProxy, Int) async throws -> Result) async throws -> Result {
+        let proxy = LocalProxy(logger: Self.quiet)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await proxy.run { portContinuation.yield($0) } }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            return try await body(proxy, port)
+        }
+    }
+
     /// A client for the simulator at `baseURL`, reconnecting quickly so tests stay short.
     static func client(_ baseURL: String, _ adjust: (inout TikTokLiveConfiguration) -> Void = { _ in }) -> TikTokLiveClient {
         var configuration = TikTokLiveConfiguration.simulator(baseURL: baseURL)

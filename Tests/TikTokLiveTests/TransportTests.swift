@@ -155,13 +155,7 @@ import TikTokSimulator
     @Test(arguments: [("socks5h", LocalProxy.Method.socks5), ("http", .httpConnect)])
     func theEventWebSocketGoesThroughTheConfiguredProxy(scheme: String, method: LocalProxy.Method) async throws {
         try await SimulatorHarness.with { simulator, baseURL in
-            let proxy = LocalProxy(logger: SimulatorHarness.quiet)
-            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await proxy.run { portContinuation.yield($0) } }
-                defer { group.cancelAll() }
-                var iterator = ports.makeAsyncIterator()
-                let proxyPort = try #require(await iterator.next())
+            try await SimulatorHarness.withProxy { proxy, proxyPort in
                 let client = SimulatorHarness.client(baseURL) { $0.webSocketProxy = "\(scheme)://127.0.0.1:\(proxyPort)" }
                 let (events, _) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(20)) { events in
                     events.contains { $0.type == "chat" }

@@ -41,14 +41,8 @@ enum WebSimulator {
         configure: (inout TikTokLiveConfiguration) -> Void = { _ in },
         _ body: (TikTokSimulator, TikTokLiveClient) async throws -> Result
     ) async throws -> Result {
-        let simulator = TikTokSimulator(scenario: scenario, logger: Self.quiet)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            var configuration = TikTokLiveConfiguration.simulator(baseURL: "http://127.0.0.1:\(port)")
+        try await SimulatorHarness.with(scenario) { simulator, baseURL in
+            var configuration = TikTokLiveConfiguration.simulator(baseURL: baseURL)
             configure(&configuration)
             let client = TikTokLiveClient(configuration: configuration, logger: Self.quiet)
             let liveIDs = scenario.creators.filter { $0.liveAfter == .zero }.map { String($0.roomID) }
