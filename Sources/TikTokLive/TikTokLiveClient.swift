@@ -63,7 +63,7 @@ public struct TikTokLiveClient: Sendable {
                 ("Referer", "https://www.tiktok.com/"), ("Origin", "https://www.tiktok.com"),
                 ("Accept-Language", "en-US,en;q=0.9"), ("Cookie", cookies),
             ],
-            proxy: self.configuration.proxy,
+            proxy: self.proxies.httpProxy,
             // A 302 is the answer itself (a country block), never something to follow.
             followRedirects: false
         )
