@@ -87,16 +87,23 @@ public final class TikTokSimulator: Sendable {
         try await Task.sleep(for: creator.liveAfter)
         try room.goLive(logger: self.logger)
         self.logger.info("simulated live started", metadata: ["creator": "\(creator.uniqueID)"])
-        let chatStart = ContinuousClock.now + .seconds(1)
+        let liveStart = ContinuousClock.now
+        let chatStart = liveStart + .seconds(1)
         let liveEnd = ContinuousClock.now + creator.liveDuration
         let chatEnd = liveEnd - .seconds(1)
-        try await Task.sleep(until: chatStart)
-        var index = 0
-        while ContinuousClock.now + creator.chatInterval < chatEnd {
-            let script = ChatScript.lines[index % ChatScript.lines.count]
-            room.pushChat(script.comment, from: ChatScript.user(script.userIndex))
-            index += 1
-            try await Task.sleep(for: creator.chatInterval)
+        // Likes, joins, viewer counts and the rest run beside the chat, on their own schedule, and stop with it.
+        let index = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await EventScript.play(into: room, start: liveStart, end: chatEnd) }
+            try await Task.sleep(until: chatStart)
+            var index = 0
+            while ContinuousClock.now + creator.chatInterval < chatEnd {
+                let script = ChatScript.lines[index % ChatScript.lines.count]
+                room.pushChat(script.comment, from: ChatScript.user(script.userIndex))
+                index += 1
+                try await Task.sleep(for: creator.chatInterval)
+            }
+            try await group.waitForAll()
+            return index
         }
         try await Task.sleep(until: liveEnd)
         await room.end(action: self.transportFaults.omitsEndMessage ? nil : 3, linger: .seconds(1))
