@@ -6,20 +6,9 @@ import Foundation
 struct SIGIState: Decodable {
     struct LiveRoomModule: Decodable {
         struct UserInfo: Decodable {
-            struct User: Decodable {
-                var id: String?
-                var uniqueId: String?
-                var nickname: String?
-                var secUid: String?
-                var signature: String?
-                var avatarLarger: String?
-                var roomId: String?
-                var status: Int?
-            }
-            struct Stats: Decodable {
-                var followerCount: Int64?
-                var followingCount: Int64?
-            }
+            // The live page's user and stats have the JSON API's shape.
+            typealias User = APILiveUserRoomResponse.DataBody.User
+            typealias Stats = APILiveUserRoomResponse.DataBody.Stats
             struct LiveRoom: Decodable {
                 struct Stats: Decodable {
                     var userCount: Int64?

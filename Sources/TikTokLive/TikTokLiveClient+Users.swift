@@ -45,21 +45,9 @@ extension TikTokLiveClient {
         guard let data = response.data, let user = data.user else {
             throw TikTokLiveError.userNotFound(username: username)
         }
-        return UserInfo(
-            id: user.id ?? "",
-            uniqueID: user.uniqueId ?? username,
-            nickname: user.nickname ?? "",
-            followerCount: data.stats?.followerCount,
-            roomID: Self.nonEmpty(user.roomId),
-            liveStatus: data.liveRoom?.status ?? user.status ?? RoomStatus.ended,
-            followingCount: data.stats?.followingCount,
-            secUID: Self.nonEmpty(user.secUid),
-            signature: user.signature ?? "",
-            avatarURL: Self.nonEmpty(user.avatarLarger),
-            liveTitle: Self.nonEmpty(data.liveRoom?.title),
-            viewerCount: data.liveRoom?.liveRoomStats?.userCount,
-            liveStartTime: data.liveRoom?.startTime,
-            source: .api
+        return Self.userInfo(
+            user, stats: data.stats, username: username, liveStatus: data.liveRoom?.status, liveTitle: data.liveRoom?.title,
+            viewerCount: data.liveRoom?.liveRoomStats?.userCount, liveStartTime: data.liveRoom?.startTime, source: .api
         )
     }
 
@@ -91,21 +79,9 @@ extension TikTokLiveClient {
         guard let info = state.LiveRoom?.liveRoomUserInfo, let user = info.user else {
             throw TikTokLiveError.userNotFound(username: username)
         }
-        return UserInfo(
-            id: user.id ?? "",
-            uniqueID: user.uniqueId ?? username,
-            nickname: user.nickname ?? "",
-            followerCount: info.stats?.followerCount,
-            roomID: Self.nonEmpty(user.roomId),
-            liveStatus: info.liveRoom?.status ?? user.status ?? RoomStatus.ended,
-            followingCount: info.stats?.followingCount,
-            secUID: Self.nonEmpty(user.secUid),
-            signature: user.signature ?? "",
-            avatarURL: Self.nonEmpty(user.avatarLarger),
-            liveTitle: Self.nonEmpty(info.liveRoom?.title),
-            viewerCount: info.liveRoom?.liveRoomStats?.userCount,
-            liveStartTime: info.liveRoom?.startTime,
-            source: .livePage
+        return Self.userInfo(
+            user, stats: info.stats, username: username, liveStatus: info.liveRoom?.status, liveTitle: info.liveRoom?.title,
+            viewerCount: info.liveRoom?.liveRoomStats?.userCount, liveStartTime: info.liveRoom?.startTime, source: .livePage
         )
     }
 
@@ -126,5 +102,29 @@ extension TikTokLiveClient {
     static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.isEmpty else { return nil }
         return text
+    }
+
+    /// The user value from the user and stats objects the JSON API and the live page share; live status from the room
+    /// when it has one, else from the user.
+    private static func userInfo(
+        _ user: APILiveUserRoomResponse.DataBody.User, stats: APILiveUserRoomResponse.DataBody.Stats?, username: String,
+        liveStatus: Int?, liveTitle: String?, viewerCount: Int64?, liveStartTime: Int64?, source: UserInfo.Source
+    ) -> UserInfo {
+        UserInfo(
+            id: user.id ?? "",
+            uniqueID: user.uniqueId ?? username,
+            nickname: user.nickname ?? "",
+            followerCount: stats?.followerCount,
+            roomID: Self.nonEmpty(user.roomId),
+            liveStatus: liveStatus ?? user.status ?? RoomStatus.ended,
+            followingCount: stats?.followingCount,
+            secUID: Self.nonEmpty(user.secUid),
+            signature: user.signature ?? "",
+            avatarURL: Self.nonEmpty(user.avatarLarger),
+            liveTitle: Self.nonEmpty(liveTitle),
+            viewerCount: viewerCount,
+            liveStartTime: liveStartTime,
+            source: source
+        )
     }
 }
