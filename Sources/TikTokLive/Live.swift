@@ -1,4 +1,3 @@
-import Logging
 import Synchronization
 
 /// One tracked live room: its info, and its events as an `AsyncSequence`, for as long as the live lasts.
@@ -37,10 +36,9 @@ public final class Live: Sendable {
     private let started = Mutex(false)
     /// Counts each gift once: at its streak's end, or closed as unconfirmed after a timeout or at the end.
     private let streaks = Mutex(GiftStreakTracker())
-    private let logger: Logger
 
     init(
-        roomID: String, roomInfo: RoomInfo?, gifts: [GiftInfo], connection: WebcastConnection, trace: WebSocketTraceWriter?, logger: Logger
+        roomID: String, roomInfo: RoomInfo?, gifts: [GiftInfo], connection: WebcastConnection, trace: WebSocketTraceWriter?
     ) {
         self.roomID = roomID
         self.roomInfo = roomInfo
@@ -49,7 +47,6 @@ public final class Live: Sendable {
         (self.closeRequests, self.closeContinuation) = AsyncStream.makeStream(of: Void.self)
         self.connection = connection
         self.trace = trace
-        self.logger = logger
     }
 
     /// How many times the event socket was re-opened after a drop.

@@ -70,7 +70,7 @@ extension TikTokLiveClient {
             }
         }
         let connection = self.makeConnection(roomID: roomID, observeMessage: observe)
-        return Live(roomID: roomID, roomInfo: roomInfo, gifts: gifts, connection: connection, trace: trace, logger: self.logger)
+        return Live(roomID: roomID, roomInfo: roomInfo, gifts: gifts, connection: connection, trace: trace)
     }
 
     func makeConnection(roomID: String, observeMessage: (@Sendable (Bool, [UInt8]) -> Void)?) -> WebcastConnection {
