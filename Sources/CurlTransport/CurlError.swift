@@ -25,10 +25,15 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
         self.redactedURL = Self.redact(url)
     }
 
-    /// `url` without its query string (it carries CDN signatures and API tokens), for logs and errors.
+    /// `url` without its query string (it carries CDN signatures and API tokens) and without `user:password@`, for
+    /// logs and errors.
     public static func redact(_ url: String) -> String {
-        guard let query = url.firstIndex(of: "?") else { return url }
-        return String(url[..<query]) + "?…"
+        var shown = url
+        if let query = shown.firstIndex(of: "?") { shown = String(shown[..<query]) + "?…" }
+        if let scheme = shown.firstRange(of: "://"), let at = shown[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
+            shown.removeSubrange(scheme.upperBound...at)
+        }
+        return shown
     }
 
     public var description: String {

@@ -1,3 +1,4 @@
+import CurlTransport
 import Foundation
 
 /// A proxy the event WebSocket tunnels through: an HTTP proxy (`CONNECT`) or a SOCKS5 proxy.
@@ -58,7 +59,7 @@ public struct ProxyEndpoint: Sendable, Equatable, CustomStringConvertible {
         public var reason: String = "expected http://host:port, socks5://host:port or socks5h://host:port"
 
         public var description: String {
-            let shown = CurlRedaction.withoutCredentials(self.value)
+            let shown = CurlError.redact(self.value)
             return "proxy '\(shown)' cannot be used: \(self.reason)"
         }
     }
@@ -81,15 +82,5 @@ public struct ProxyResolver: Sendable {
         let allProxy = nonEmpty(environment["ALL_PROXY"]) ?? nonEmpty(environment["all_proxy"])
         self.httpProxy = nonEmpty(configuration.proxy) ?? httpsProxy
         self.webSocketProxy = nonEmpty(configuration.webSocketProxy) ?? nonEmpty(configuration.proxy) ?? httpsProxy ?? allProxy
-    }
-}
-
-/// Hides `user:password@` in URLs shown to the user.
-enum CurlRedaction {
-    static func withoutCredentials(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
     }
 }

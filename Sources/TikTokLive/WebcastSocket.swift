@@ -1,3 +1,4 @@
+import CurlTransport
 import Foundation
 import Logging
 import NIOCore
@@ -67,7 +68,7 @@ enum WebcastSocket {
             scheme == "ws" || scheme == "wss", let host = components.host, !host.isEmpty
         else {
             throw TikTokLiveError.webSocket(
-                reason: "push server URL '\(CurlRedaction.withoutCredentials(url))' is not a ws:// or wss:// URL")
+                reason: "push server URL '\(CurlError.redact(url))' is not a ws:// or wss:// URL")
         }
         let secure = scheme == "wss"
         let port = components.port ?? (secure ? 443 : 80)

@@ -1,3 +1,4 @@
+import CurlTransport
 import Testing
 
 @testable import TikTokLive
@@ -40,6 +41,12 @@ struct ProxyResolverTests {
         } catch {
             #expect(!"\(error)".contains("secret"), "the password must not be echoed")
         }
+    }
+
+    @Test func urlsShownToUsersHideCredentialsAndQueries() {
+        #expect(CurlError.redact("http://user:secret@proxy:8080/path?token=abc") == "http://proxy:8080/path?…")
+        #expect(CurlError.redact("socks5h://127.0.0.1:1080") == "socks5h://127.0.0.1:1080")
+        #expect(CurlError.redact("https://cdn.example/live.flv?a=b@c") == "https://cdn.example/live.flv?…")
     }
 
     @Test func reconnectDelaysGrowAndStayBounded() {
