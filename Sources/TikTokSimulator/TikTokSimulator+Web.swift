@@ -55,14 +55,18 @@ extension TikTokSimulator {
             guard expire > Int64(Date().timeIntervalSince1970) else { return Response(status: .forbidden) }
             guard let broadcast = room.broadcast else { return Response(status: .notFound) }
             // Every quality (and the audio-only rendition) is the same test stream.
-            let chunks = broadcast.subscribe()
+            let connectedAt = Date().timeIntervalSince1970
+            broadcast.watchTimestampJumps(from: self.cdnFaults, groundTruth: self.groundTruth)
+            let faults = self.cdnFaults.takeViewerFaults()
+            for name in faults.names { self.groundTruth.recordFault(name) }
+            let chunks = broadcast.subscribe(duplicatePreviousGOP: faults.duplicatePreviousGOP, burstSeconds: faults.burstSeconds)
             let served = self.groundTruth.beginStream(roomID: room.creator.roomID)
             let truth = self.groundTruth
             return Response(
                 status: .ok,
                 headers: [.contentType: "video/x-flv", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    for await chunk in chunks {
+                    try await LiveBroadcast.serve(chunks, faults: faults, connectedAt: connectedAt) { chunk in
                         try await writer.write(ByteBuffer(bytes: chunk.bytes))
                         if let first = chunk.firstTimestamp { truth.recordServed(index: served, timestamp: first) }
                         if let last = chunk.lastTimestamp { truth.recordServed(index: served, timestamp: last) }

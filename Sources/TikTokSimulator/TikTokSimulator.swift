@@ -20,6 +20,8 @@ public final class TikTokSimulator: Sendable {
     public let webFaults = WebFaults()
     /// Sign-server and WebSocket failures to produce on demand.
     public let transportFaults = TransportFaults()
+    /// FLV CDN failures to produce on demand (stalls, drops, timestamp jumps, duplicated GOPs, bursts, latency).
+    public let cdnFaults = CDNFaults()
     let rooms: [SimulatedRoom]
     let logger: Logger
 
