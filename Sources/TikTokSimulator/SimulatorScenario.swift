@@ -1,7 +1,7 @@
 /// What the simulator plays: which creators exist and when each is live.
 ///
 /// The built-in scenario has one creator who goes live shortly after start, chats for a while and ends the live
-/// with control action 3. Scenario files (YAML) come with the full simulator; see the README's missing list.
+/// with control action 3. A scenario file (YAML, ``ScenarioFile``) gives each creator a ``Creator/timeline`` instead.
 public struct SimulatorScenario: Sendable {
     /// One simulated creator and their single live.
     public struct Creator: Sendable {
@@ -19,11 +19,14 @@ public struct SimulatorScenario: Sendable {
         public var liveDuration: Duration
         /// Gap between chat messages while live.
         public var chatInterval: Duration
+        /// The creator's steps, in time order, from a scenario file; `nil` plays the built-in live (after `liveAfter`,
+        /// for `liveDuration`, chatting every `chatInterval`).
+        public var timeline: [ScenarioStep]?
 
         /// Creates a creator.
         public init(
             uniqueID: String, nickname: String, userID: Int64, roomID: Int64, liveAfter: Duration, liveDuration: Duration,
-            chatInterval: Duration = .milliseconds(700)
+            chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil
         ) {
             self.uniqueID = uniqueID
             self.nickname = nickname
@@ -32,6 +35,7 @@ public struct SimulatorScenario: Sendable {
             self.liveAfter = liveAfter
             self.liveDuration = liveDuration
             self.chatInterval = chatInterval
+            self.timeline = timeline
         }
     }
 

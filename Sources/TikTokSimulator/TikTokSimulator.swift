@@ -83,9 +83,14 @@ public final class TikTokSimulator: Sendable {
         }
     }
 
-    /// Plays one creator's timeline: offline, live with chat, ended with control action 3.
+    /// Plays one creator: their scenario file timeline if they have one, else the built-in live (offline, live with
+    /// chat and the ``EventScript``, ended with control action 3).
     private func play(_ room: SimulatedRoom) async throws {
         let creator = room.creator
+        if let timeline = creator.timeline {
+            try await ScenarioPlayer(simulator: self, room: room).play(timeline)
+            return
+        }
         try await Task.sleep(for: creator.liveAfter)
         try room.goLive(logger: self.logger)
         self.logger.info("simulated live started", metadata: ["creator": "\(creator.uniqueID)"])

@@ -16,6 +16,13 @@ struct TikTokSimCommand: AsyncParsableCommand {
     @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.")
     var port: Int = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "Play this scenario file (YAML; see the README's \"Scenario files\") instead of the built-in live.", valueName: "file"
+        )
+    )
+    var scenario: String?
+
     @Option(help: "Seconds from start until the built-in creator goes live.")
     var liveAfter: Double = 1
 
@@ -48,12 +55,19 @@ struct TikTokSimCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tiktok-sim")
-        let simulator = TikTokSimulator(
-            scenario: .builtIn(
+        let scenario: SimulatorScenario
+        if let path = self.scenario {
+            do {
+                scenario = try ScenarioFile.load(path: path)
+            } catch let error as ScenarioFileError {
+                throw ValidationError("--scenario: \(error)")
+            }
+        } else {
+            scenario = .builtIn(
                 liveAfter: .milliseconds(Int(self.liveAfter * 1000)), liveDuration: .milliseconds(Int(self.duration * 1000))
-            ),
-            logger: logger
-        )
+            )
+        }
+        let simulator = TikTokSimulator(scenario: scenario, logger: logger)
         if let groundTruthPath {
             do {
                 try simulator.groundTruth.writeLog(toFile: groundTruthPath)

@@ -1,0 +1,183 @@
+import Yams
+
+extension ScenarioFileReader {
+    /// The action of a step called `name`, from its value.
+    func action(_ name: String, _ value: Node) throws -> ScenarioStep.Action {
+        switch name {
+        case "live", "pause", "resume", "pin":
+            try self.nothing(value, name)
+            return ["live": .live, "pause": .pause, "resume": .resume][name] ?? .pin
+        case "end":
+            return .end(action: try self.endAction(value))
+        case "chat":
+            return .chat(try self.chat(value))
+        case "gifts":
+            return .gift(try self.gift(value))
+        case "likes":
+            return .likes(count: Int64(try self.count(value, "likes", minimum: 1)))
+        case "joins":
+            return .joins(count: try self.count(value, "joins", minimum: 1))
+        case "follows":
+            return .follows(count: try self.count(value, "follows", minimum: 1))
+        case "shares":
+            return .shares(count: try self.count(value, "shares", minimum: 1))
+        case "viewers":
+            var fields = try Fields(value, "viewers", reader: self)
+            let current = Int64(try self.count(try fields.require("current"), "viewers current"))
+            let total = try fields.take("total").map { Int64(try self.count($0, "viewers total")) } ?? current
+            try fields.finish(allowed: ["current", "total"])
+            return .viewers(current: current, total: max(current, total))
+        case "question":
+            return .question(text: try self.text(value, "question"))
+        case "battle":
+            let phase = try self.text(value, "battle")
+            guard let battle = ScenarioStep.BattlePhase(rawValue: phase) else {
+                throw self.error(value, "battle must be start, scores or end, not `\(phase)`")
+            }
+            return .battle(battle)
+        case "unknown":
+            let method = value.scalar.map(\.string) ?? ""
+            return .unknown(method: method.isEmpty || method == "~" ? EventScript.unknownMethod : method)
+        case "dropSockets":
+            if value.scalar?.string == "off" { return .dropSockets(afterFrames: nil) }
+            return .dropSockets(afterFrames: try self.count(value, "dropSockets (frames per socket, or off)", minimum: 1))
+        case "webFault":
+            return .webFault(try self.webFault(value))
+        default:
+            return .signerFaults(try self.signerFaults(value))
+        }
+    }
+
+    private func endAction(_ value: Node) throws -> Int64? {
+        var node = value
+        if value.mapping != nil {
+            var fields = try Fields(value, "end", reader: self)
+            node = try fields.require("action")
+            try fields.finish(allowed: ["action"])
+        }
+        switch node.scalar?.string {
+        case "3": return 3
+        case "4": return 4
+        case "none": return nil
+        default: throw self.error(node, "end action must be 3 (ended), 4 (ended by TikTok) or none (no end message)")
+        }
+    }
+
+    private func chat(_ value: Node) throws -> ScenarioStep.ChatRun {
+        var fields = try Fields(value, "chat", reader: self)
+        let rate = try fields.take("rate").map { try self.number($0, "chat rate (messages per second)") } ?? 1
+        guard rate > 0, rate <= 50 else { throw self.error(value, "chat rate must be above 0 and at most 50 per second") }
+        let duration = try self.seconds(try fields.require("for"), "chat `for` (seconds)")
+        let commentsNode = fields.take("comments")
+        let scriptNode = fields.take("script")
+        try fields.finish(allowed: ["rate", "for", "comments", "script"])
+        switch (commentsNode, scriptNode) {
+        case (let node?, nil):
+            guard let list = node.sequence, !list.isEmpty else { throw self.error(node, "chat comments must be a non-empty list") }
+            return .init(rate: rate, duration: duration, comments: try list.map { try self.text($0, "a chat comment") })
+        case (nil, let node?):
+            guard node.scalar?.string == "builtin" else { throw self.error(node, "chat script must be `builtin`") }
+            return .init(rate: rate, duration: duration, comments: nil)
+        default:
+            throw self.error(value, "chat needs either `comments:` (a list) or `script: builtin`, not both or neither")
+        }
+    }
+
+    private func gift(_ value: Node) throws -> ScenarioStep.GiftStreak {
+        var fields = try Fields(value, "gifts", reader: self)
+        let streak = ScenarioStep.GiftStreak(
+            giftID: try fields.take("giftId").map { try self.id($0, "giftId") } ?? 5655,
+            name: try fields.take("name").map { try self.text($0, "gift name") } ?? "Rose",
+            type: Int64(try fields.take("type").map { try self.count($0, "gift type") } ?? 1),
+            diamonds: Int64(try fields.take("diamonds").map { try self.count($0, "gift diamonds", minimum: 1) } ?? 1),
+            count: Int64(try fields.take("count").map { try self.count($0, "gift count", minimum: 1) } ?? 1),
+            sendsEnd: try fields.take("end").map { try self.flag($0, "gift end (send repeat_end)") } ?? true,
+            viewer: try fields.take("from").map { try self.count($0, "gift from (viewer 0-3)") } ?? 0
+        )
+        try fields.finish(allowed: ["giftId", "name", "type", "diamonds", "count", "end", "from"])
+        return streak
+    }
+
+    private static let endpointGroups: [String: Set<WebFaults.Endpoint>] = [
+        "web": WebFaults.Endpoint.web, "all": Set(WebFaults.Endpoint.allCases), "rooms": WebFaults.Endpoint.rooms,
+        "users": WebFaults.Endpoint.users, "userRoomAPI": [.userRoomAPI], "livePage": [.livePage], "checkAlive": [.checkAlive],
+        "roomInfo": [.roomInfo], "roomInfoByUser": [.roomInfoByUser], "giftList": [.giftList], "coinPrices": [.coinPrices],
+        "feed": [.feed], "cdn": [.cdn],
+    ]
+
+    private func webFault(_ value: Node) throws -> ScenarioStep.WebFaultChange {
+        var fields: Fields?
+        let nameNode: Node
+        if value.mapping != nil {
+            var mapping = try Fields(value, "webFault", reader: self)
+            nameNode = try mapping.require("fault")
+            fields = mapping
+        } else {
+            nameNode = value
+        }
+        let name = try self.text(nameNode, "webFault")
+        var endpoints = WebFaults.Endpoint.web
+        if let node = fields?.take("endpoints") {
+            let names = try (node.sequence.map(Array.init) ?? [node]).map { try self.text($0, "an endpoint") }
+            endpoints = try names.reduce(into: []) { result, endpoint in
+                guard let group = Self.endpointGroups[endpoint] else {
+                    throw self.error(
+                        node, "unknown endpoint `\(endpoint)`; use \(Self.endpointGroups.keys.sorted().joined(separator: ", "))")
+                }
+                result.formUnion(group)
+            }
+        }
+        let retryAfter = try fields?.take("retryAfter").map { try self.count($0, "retryAfter (seconds)") } ?? 60
+        let code = try fields?.take("code").map { try self.count($0, "code") } ?? 4_003_110
+        let perMinuteNode = fields?.take("perMinute")
+        let blockFor = try fields?.take("blockFor").map { try self.seconds($0, "blockFor (seconds)") } ?? .seconds(3600)
+        try fields?.finish(allowed: ["fault", "endpoints", "retryAfter", "code", "perMinute", "blockFor"])
+        let fault: WebFaults.Fault
+        switch name {
+        case "waf": fault = .wafChallenge
+        case "captcha": fault = .captcha
+        case "403": fault = .forbidden
+        case "429": fault = .rateLimited(retryAfter: retryAfter)
+        case "302": fault = .countryBlocked
+        case "ageRestricted": fault = .ageRestricted(code: code)
+        case "followersOnly": fault = .followersOnly
+        case "private": fault = .privateAccount
+        case "userNotFound": fault = .userNotFound
+        case "clear": return .clear(endpoints: endpoints)
+        case "budget":
+            guard let perMinuteNode else { throw self.error(value, "webFault budget needs `perMinute:` (a number, or off)") }
+            if perMinuteNode.scalar?.string == "off" { return .budget(perMinute: nil, blockFor: blockFor) }
+            return .budget(perMinute: try self.count(perMinuteNode, "perMinute (requests, or off)", minimum: 1), blockFor: blockFor)
+        default:
+            throw self.error(
+                nameNode,
+                "unknown webFault `\(name)`; use waf, captcha, 403, 429, 302, ageRestricted, followersOnly, private, userNotFound, budget or clear"
+            )
+        }
+        return .inject(fault, endpoints: endpoints)
+    }
+
+    private func signerFaults(_ value: Node) throws -> [TransportFaults.SignerFault] {
+        var fields: Fields?
+        let nameNode: Node
+        if value.mapping != nil {
+            var mapping = try Fields(value, "signerFault", reader: self)
+            nameNode = try mapping.require("fault")
+            fields = mapping
+        } else {
+            nameNode = value
+        }
+        let name = try self.text(nameNode, "signerFault")
+        let times = try fields?.take("times").map { try self.count($0, "signerFault times", minimum: 1) } ?? 1
+        let resetIn = try fields?.take("resetIn").map { try self.count($0, "signerFault resetIn (seconds)") } ?? 60
+        try fields?.finish(allowed: ["fault", "times", "resetIn"])
+        let faults: [String: TransportFaults.SignerFault] = [
+            "401": .unauthorized, "402": .paymentRequired, "403": .forbidden, "429": .rateLimited(resetInSeconds: resetIn),
+            "500": .serverError, "emptyBody": .emptyBody, "missingCursor": .missingCursor,
+        ]
+        guard let fault = faults[name] else {
+            throw self.error(nameNode, "unknown signerFault `\(name)`; use 401, 402, 403, 429, 500, emptyBody or missingCursor")
+        }
+        return Array(repeating: fault, count: times)
+    }
+}

@@ -1,0 +1,123 @@
+/// One step of a scenario file's timeline: something that happens to a creator's room, or a fault switched on, at a
+/// time counted from simulator start.
+public struct ScenarioStep: Sendable, Equatable {
+    /// What happens.
+    public enum Action: Sendable, Equatable {
+        /// The creator goes live (video, `status` 2, sockets accepted).
+        case live
+        /// Control message action 1 (paused); the video keeps going.
+        case pause
+        /// Control message action 2 (resumed).
+        case resume
+        /// The live ends: control message `action` (3 or 4), or none when `nil`; video stops, sockets close.
+        case end(action: Int64?)
+        /// Chat for a while beside the rest of the timeline.
+        case chat(ChatRun)
+        /// One gift streak (or a single frame for a non-streakable gift), beside the rest of the timeline.
+        case gift(GiftStreak)
+        /// `count` likes in one like event.
+        case likes(count: Int64)
+        /// `count` join events, one viewer each.
+        case joins(count: Int)
+        /// `count` follow events.
+        case follows(count: Int)
+        /// `count` share events.
+        case shares(count: Int)
+        /// A viewer count update.
+        case viewers(current: Int64, total: Int64)
+        /// A viewer's question.
+        case question(text: String)
+        /// A battle change against a made-up rival: `start`, a `scores` update, or `end`.
+        case battle(BattlePhase)
+        /// The host pins the last chat message.
+        case pin
+        /// A message of a type no client knows, with this method name.
+        case unknown(method: String)
+        /// Every event socket is dropped (no close frame) after it has carried this many frames; `nil` stops dropping.
+        case dropSockets(afterFrames: Int?)
+        /// A web-side fault switched on or off for everyone (protocol.md §1.6).
+        case webFault(WebFaultChange)
+        /// The next sign-server fetches fail, one fault each.
+        case signerFaults([TransportFaults.SignerFault])
+    }
+
+    /// A stretch of chat.
+    public struct ChatRun: Sendable, Equatable {
+        /// Messages per second.
+        public var rate: Double
+        /// How long the chat goes on (it stops earlier if the live ends).
+        public var duration: Duration
+        /// The comments, used in turn; `nil` plays the built-in chat (emoji, right-to-left text, a long line).
+        public var comments: [String]?
+
+        /// Creates a stretch of chat.
+        public init(rate: Double, duration: Duration, comments: [String]?) {
+            self.rate = rate
+            self.duration = duration
+            self.comments = comments
+        }
+    }
+
+    /// A gift streak.
+    public struct GiftStreak: Sendable, Equatable {
+        /// Gift id.
+        public var giftID: Int64
+        /// Gift name.
+        public var name: String
+        /// Gift type: 1 is streakable (one frame per tap), anything else is a single frame.
+        public var type: Int64
+        /// Diamonds per gift.
+        public var diamonds: Int64
+        /// Taps in the streak.
+        public var count: Int64
+        /// Whether the final `repeat_end` frame is sent (TikTok sometimes leaves it out).
+        public var sendsEnd: Bool
+        /// The built-in viewer who sends it (0–3).
+        public var viewer: Int
+
+        /// Creates a gift streak.
+        public init(giftID: Int64, name: String, type: Int64, diamonds: Int64, count: Int64, sendsEnd: Bool, viewer: Int) {
+            self.giftID = giftID
+            self.name = name
+            self.type = type
+            self.diamonds = diamonds
+            self.count = count
+            self.sendsEnd = sendsEnd
+            self.viewer = viewer
+        }
+    }
+
+    /// A battle change.
+    public enum BattlePhase: String, Sendable, Equatable {
+        /// The battle opens.
+        case start
+        /// A score update (each one adds a round).
+        case scores
+        /// The battle finishes with the last scores.
+        case end
+    }
+
+    /// A web fault change.
+    public enum WebFaultChange: Sendable, Equatable {
+        /// `fault` on `endpoints` until cleared.
+        case inject(WebFaults.Fault, endpoints: Set<WebFaults.Endpoint>)
+        /// Faults removed from `endpoints`.
+        case clear(endpoints: Set<WebFaults.Endpoint>)
+        /// A request budget per minute (over it: 403 for `blockFor`); `nil` lifts it.
+        case budget(perMinute: Int?, blockFor: Duration)
+    }
+
+    /// When, from simulator start.
+    public var at: Duration
+    /// What happens.
+    public var action: Action
+    /// The line of the step in its scenario file (0 when built in code).
+    public var line: Int
+
+    /// Creates a step.
+    public init(at: Duration, _ action: Action, line: Int = 0) {
+        self.at = at
+        self.action = action
+        self.line = line
+    }
+}

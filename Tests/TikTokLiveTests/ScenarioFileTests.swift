@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import TikTokSimulator
+
+/// Scenario files: every shipped example reads, and a wrong file is refused with its file, line and problem.
+@Suite struct ScenarioFileTests {
+    /// The repository root, found from this file.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func files(in folder: String) throws -> [URL] {
+        let directory = Self.root.appendingPathComponent(folder)
+        return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+            .sorted { $0.path < $1.path }
+    }
+
+    @Test func everyShippedScenarioFileReads() throws {
+        let examples = try Self.files(in: "config/scenarios")
+        let testScenarios = try Self.files(in: "Tests/scenarios")
+        #expect(examples.count >= 4)
+        #expect(testScenarios.count >= 3)
+        for file in examples + testScenarios {
+            let scenario = try ScenarioFile.load(path: file.path)
+            #expect(!scenario.creators.isEmpty, "\(file.lastPathComponent)")
+            for creator in scenario.creators {
+                let timeline = try #require(creator.timeline, "\(file.lastPathComponent)")
+                #expect(timeline.contains { $0.action == .live }, "\(file.lastPathComponent): \(creator.uniqueID) never goes live")
+                #expect(zip(timeline, timeline.dropFirst()).allSatisfy { $0.at <= $1.at })
+            }
+        }
+    }
+
+    @Test func theExamplesCoverEveryKindOfStep() throws {
+        var kinds: Set<String> = []
+        for file in try Self.files(in: "config/scenarios") {
+            for creator in try ScenarioFile.load(path: file.path).creators {
+                for step in creator.timeline ?? [] { kinds.insert(String(describing: step.action).prefix { $0 != "(" }.description) }
+            }
+        }
+        let expected: Set<String> = [
+            "live", "pause", "resume", "end", "chat", "gift", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
+            "pin", "unknown", "dropSockets", "webFault", "signerFaults",
+        ]
+        #expect(expected.subtracting(kinds).isEmpty, "no example uses \(expected.subtracting(kinds).sorted())")
+    }
+
+    @Test func idsAboveTwoToThe53rdKeepEveryDigit() throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            creators:
+              - uniqueId: big_ids
+                userId: "6900000000000000123"
+                roomId: 7300000000000000457
+                timeline:
+                  - at: 0
+                    live:
+                  - at: 1.25
+                    end: none
+            """, file: "ids.yaml"
+        )
+        let creator = try #require(scenario.creators.first)
+        #expect(creator.userID == 6_900_000_000_000_000_123)
+        #expect(creator.roomID == 7_300_000_000_000_000_457)
+        #expect(creator.nickname == "big_ids")
+        #expect(
+            creator.timeline == [
+                ScenarioStep(at: .zero, .live, line: 6), ScenarioStep(at: .milliseconds(1250), .end(action: nil), line: 8),
+            ])
+    }
+
+    @Test func stepsReadAsWritten() throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            creators:
+              - uniqueId: steps
+                userId: "1"
+                roomId: "2"
+                timeline:
+                  - {at: 0, live: {}}
+                  - {at: 1, gifts: {count: 4, diamonds: 5, end: false, from: 2}}
+                  - {at: 2, webFault: {fault: 429, retryAfter: 7, endpoints: [feed, rooms]}}
+                  - {at: 3, webFault: {fault: budget, perMinute: 12, blockFor: 30}}
+                  - {at: 4, signerFault: {fault: 429, times: 2, resetIn: 9}}
+                  - {at: 5, chat: {rate: 2, for: 3, comments: [a, b]}}
+                  - {at: 6, end: 3}
+            """, file: "steps.yaml"
+        )
+        let actions = try #require(scenario.creators.first?.timeline).map(\.action)
+        #expect(
+            actions == [
+                .live,
+                .gift(.init(giftID: 5655, name: "Rose", type: 1, diamonds: 5, count: 4, sendsEnd: false, viewer: 2)),
+                .webFault(.inject(.rateLimited(retryAfter: 7), endpoints: [.feed, .roomInfo, .roomInfoByUser])),
+                .webFault(.budget(perMinute: 12, blockFor: .seconds(30))),
+                .signerFaults([.rateLimited(resetInSeconds: 9), .rateLimited(resetInSeconds: 9)]),
+                .chat(.init(rate: 2, duration: .seconds(3), comments: ["a", "b"])),
+                .end(action: 3),
+            ]
+        )
+    }
+
+    static let badFiles: [(yaml: String, line: Int?, mentions: String)] = [
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    colour: red\n    timeline: []\n", 5,
+            "unknown key `colour`"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - at: 0\n        liv:\n", 7,
+            "unknown key `liv`"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 5, live: {}}\n      - {at: 2, pin: {}}\n",
+            7, "times must not go back"
+        ),
+        ("creators:\n  - uniqueId: a\n    userId: \"1\"\n    timeline: []\n", 2, "needs `roomId:`"),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"12e3\"\n    roomId: \"2\"\n    timeline: []\n", 3,
+            "userId must be a positive whole number"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, webFault: teapot}\n", 6,
+            "unknown webFault `teapot`"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, end: 5}\n", 6,
+            "end action must be 3"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {}, pin: {}}\n", 6,
+            "exactly one of"
+        ),
+        ("creators: [\n", 2, "not valid YAML"),
+        ("", nil, "empty"),
+    ]
+
+    @Test(arguments: Self.badFiles.indices)
+    func aWrongFileIsRefusedNamingFileLineAndProblem(index: Int) {
+        let bad = Self.badFiles[index]
+        do {
+            _ = try ScenarioFile.parse(bad.yaml, file: "bad.yaml")
+            Issue.record("\(bad.mentions): accepted")
+        } catch let error as ScenarioFileError {
+            #expect(error.file == "bad.yaml")
+            #expect(error.line == bad.line, "\(error)")
+            #expect(error.message.contains(bad.mentions), "\(error)")
+            #expect(error.description.hasPrefix(bad.line.map { "bad.yaml:\($0): " } ?? "bad.yaml: "))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func aMissingFileIsNamed() {
+        let error = #expect(throws: ScenarioFileError.self) { try ScenarioFile.load(path: "/nonexistent/scenario.yaml") }
+        #expect(error?.description.hasPrefix("/nonexistent/scenario.yaml: cannot read the scenario file") == true)
+    }
+}

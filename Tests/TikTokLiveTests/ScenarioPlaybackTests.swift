@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TikTokLive
+import TikTokSimulator
+
+/// Scenario files played in-process: the TikTokLive client receives exactly what the scenario pushed, and meets the
+/// faults it switches on.
+@Suite struct ScenarioPlaybackTests {
+    static func scenario(_ name: String) throws -> SimulatorScenario {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "scenarios/\(name)"
+        ).path
+        return try ScenarioFile.load(path: path)
+    }
+
+    @Test func theClientReceivesExactlyTheEventsTheScenarioPushed() async throws {
+        try await SimulatorHarness.with(try Self.scenario("short-every-event.yaml")) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL)
+            let (received, _) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(15))
+            let pushed = simulator.groundTruth.pushedEvents
+            // The streak without repeat_end is closed by the client when the feed ends: one made-up event, id 0.
+            let madeUp = received.filter { $0.msgID == 0 }
+            #expect(madeUp.count == 1)
+            if case .gift(let gift) = madeUp.first?.kind {
+                #expect(gift.streak == .closedUnconfirmed && gift.repeatCount == 3)
+            } else {
+                Issue.record("the unfinished streak was not closed: \(madeUp)")
+            }
+            let events = received.filter { $0.msgID != 0 }
+            #expect(events.last?.isStreamEnd == true)
+            #expect(Set(events.map(\.msgID)) == Set(pushed.map(\.msgID)), "nothing lost, nothing made up")
+            for truth in pushed {
+                let delivered = events.filter { $0.msgID == truth.msgID }
+                #expect(delivered.count == 1, "\(truth.type) \(truth.msgID) delivered \(delivered.count) times")
+                // Pause and resume go out as raw control messages, which ground truth logs as `unknown`.
+                let expected = truth.type == "unknown" && delivered.first?.type == "control" ? "control" : truth.type
+                #expect(delivered.first?.type == expected, "\(truth.msgID) pushed as \(truth.type)")
+            }
+
+            let counts = Dictionary(grouping: pushed, by: \.type).mapValues(\.count)
+            #expect(counts["chat"] == 6)  // 4 a second for 1.5 s
+            #expect(counts["join"] == 2 && counts["like"] == 2 && counts["follow"] == 1 && counts["share"] == 1)
+            #expect(counts["viewers"] == 1 && counts["question"] == 1 && counts["pin"] == 1)
+            #expect(counts["micBattle"] == 2 && counts["battle"] == 1)
+            #expect(counts["gift"] == 4, "a 3-tap streak without its repeat_end frame, and one single gift")
+
+            let controls = events.compactMap { event -> Int64? in
+                if case .control(let action) = event.kind { return action }
+                return nil
+            }
+            #expect(controls == [1, 2, 4], "pause, resume, then ended by TikTok")
+            #expect(events.contains { $0.type == "unknown" })
+            let comments = events.compactMap { event -> String? in
+                if case .chat(let comment) = event.kind { return comment }
+                return nil
+            }
+            #expect(
+                comments.prefix(3) == [
+                    "emoji 🔥😂", "שלום עולם", "a long comment that goes on and on, with <b>markup</b> & more, to check it survives",
+                ])
+        }
+    }
+
+    @Test func aWebFaultStepMakesTheUserLookupFallBackAndThenFail() async throws {
+        try await SimulatorHarness.with(try Self.scenario("web-faults.yaml")) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL)
+            try await Task.sleep(for: .milliseconds(300))
+            let fromPage = try await client.userInfo(username: "sim_creator")
+            #expect(fromPage.source == .livePage, "the JSON API shows the firewall, so the live page answers")
+            #expect(fromPage.isLive)
+            #expect(simulator.groundTruth.faults.contains { $0.hasPrefix("web.waf") })
+
+            try await Task.sleep(for: .milliseconds(2000))
+            await #expect {
+                _ = try await client.userInfo(username: "sim_creator")
+            } throws: { error in
+                guard case TikTokLiveError.challengePage = error else { return false }
+                return true
+            }
+            #expect(simulator.groundTruth.faults.contains { $0.hasPrefix("web.captcha") })
+        }
+    }
+
+    @Test func socketDropsAndAMissingEndMessageFromAScenario() async throws {
+        try await SimulatorHarness.with(try Self.scenario("socket-drops.yaml")) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL) { $0.reconnect.maxAttempts = 20 }
+            let (events, live) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(30))
+            let pushed = simulator.groundTruth.pushedEvents.filter { $0.type == "chat" }.map(\.msgID)
+            #expect(pushed.count == 20)
+            #expect(events.filter { $0.type == "chat" }.map(\.msgID) == pushed, "every chat once, in order, across drops")
+            #expect(live.reconnectCount >= 1)
+            #expect(simulator.groundTruth.faults.contains("socket.dropped"))
+            #expect(!events.contains { $0.isStreamEnd }, "the scenario ends the live without a control message")
+        }
+    }
+}
