@@ -81,6 +81,61 @@ import TikTokSimulator
         }
     }
 
+    /// Whether `body` throws an error `matches` accepts.
+    static func fails(_ body: () async throws -> Void, with matches: (TikTokLiveError) -> Bool) async -> Bool {
+        do {
+            try await body()
+            return false
+        } catch let error as TikTokLiveError {
+            return matches(error)
+        } catch {
+            return false
+        }
+    }
+
+    @Test func webFaultStepsInTurnReachTheClientAsTheirErrors() async throws {
+        try await SimulatorHarness.with(try Self.scenario("web-faults-in-turn.yaml")) { simulator, baseURL in
+            let start = ContinuousClock.now
+            let client = SimulatorHarness.client(baseURL)
+            let roomID = SimulatorHarness.roomID
+            try await Task.sleep(until: start + .milliseconds(300))
+            let countryBlocked = await Self.fails({ _ = try await client.userInfo(username: "sim_creator") }) {
+                if case .countryBlocked = $0 { return true }
+                return false
+            }
+            #expect(countryBlocked, "302 step")
+
+            try await Task.sleep(until: start + .milliseconds(1800))
+            let ageRestricted = await Self.fails({ _ = try await client.roomInfo(roomID: roomID) }) {
+                if case .ageRestricted(let code) = $0 { return code == 4_003_110 }
+                return false
+            }
+            #expect(ageRestricted, "ageRestricted step")
+            #expect(try await client.isLive(roomID: roomID), "check_alive is not a room-info endpoint")
+
+            try await Task.sleep(until: start + .milliseconds(3300))
+            let rateLimited = await Self.fails({ _ = try await client.roomInfo(roomID: roomID) }) {
+                if case .rateLimited(_, let retryAfter) = $0 { return retryAfter == 7 }
+                return false
+            }
+            #expect(rateLimited, "429 step")
+
+            try await Task.sleep(until: start + .milliseconds(4800))
+            #expect(try await client.isLive(roomID: roomID))
+            #expect(try await client.isLive(roomID: roomID))
+            let blocked = await Self.fails({ _ = try await client.isLive(roomID: roomID) }) {
+                if case .blocked = $0 { return true }
+                return false
+            }
+            #expect(blocked, "the third request in a minute is over the budget")
+            #expect(simulator.webFaults.isBlocked)
+            let faults = simulator.groundTruth.faults
+            for name in ["web.302", "web.age.4003110", "web.429", "web.403"] {
+                #expect(faults.contains { $0.hasPrefix(name) }, "\(name) in \(faults)")
+            }
+        }
+    }
+
     @Test func socketDropsAndAMissingEndMessageFromAScenario() async throws {
         try await SimulatorHarness.with(try Self.scenario("socket-drops.yaml")) { simulator, baseURL in
             let client = SimulatorHarness.client(baseURL) { $0.reconnect.maxAttempts = 20 }
