@@ -96,6 +96,8 @@ struct ScenarioPlayer: Sendable {
             self.simulator.webFaults.setRequestBudget(perMinute: perMinute, blockFor: blockFor)
         case .signerFaults(let faults):
             for fault in faults { self.simulator.transportFaults.failNextSignerFetches(fault) }
+        case .rejectHandshakes(let rejections):
+            for rejection in rejections { self.simulator.transportFaults.rejectNextHandshakes(rejection) }
         case .chat, .gift, .end:
             break
         }

@@ -43,6 +43,8 @@ extension ScenarioFileReader {
             return .dropSockets(afterFrames: try self.count(value, "dropSockets (frames per socket, or off)", minimum: 1))
         case "webFault":
             return .webFault(try self.webFault(value))
+        case "rejectHandshakes":
+            return .rejectHandshakes(try self.handshakeRejections(value))
         default:
             return .signerFaults(try self.signerFaults(value))
         }
@@ -179,5 +181,19 @@ extension ScenarioFileReader {
             throw self.error(nameNode, "unknown signerFault `\(name)`; use 401, 402, 403, 429, 500, emptyBody or missingCursor")
         }
         return Array(repeating: fault, count: times)
+    }
+
+    /// `rejectHandshakes: N` (N × `415 DEVICE_BLOCKED`) or `{times, status, message}`.
+    private func handshakeRejections(_ value: Node) throws -> [TransportFaults.HandshakeRejection] {
+        guard value.mapping != nil else {
+            let times = try self.count(value, "rejectHandshakes (how many upgrades to refuse)", minimum: 1)
+            return Array(repeating: .deviceBlocked, count: times)
+        }
+        var fields = try Fields(value, "rejectHandshakes", reader: self)
+        let times = try fields.take("times").map { try self.count($0, "rejectHandshakes times", minimum: 1) } ?? 1
+        let status = try fields.take("status").map { try self.text($0, "rejectHandshakes status") } ?? "415"
+        let message = try fields.take("message").map { try self.text($0, "rejectHandshakes message") } ?? "DEVICE_BLOCKED"
+        try fields.finish(allowed: ["times", "status", "message"])
+        return Array(repeating: .init(status: status, message: message), count: times)
     }
 }

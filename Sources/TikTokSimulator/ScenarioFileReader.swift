@@ -145,7 +145,7 @@ struct ScenarioFileReader {
 
     static let actions = [
         "live", "pause", "resume", "end", "chat", "gifts", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
-        "pin", "unknown", "dropSockets", "webFault", "signerFault",
+        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes",
     ]
 
     func step(_ node: Node) throws -> ScenarioStep {

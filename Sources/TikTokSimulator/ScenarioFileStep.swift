@@ -39,6 +39,8 @@ public struct ScenarioStep: Sendable, Equatable {
         case webFault(WebFaultChange)
         /// The next sign-server fetches fail, one fault each.
         case signerFaults([TransportFaults.SignerFault])
+        /// The next WebSocket upgrades are refused, one answer each.
+        case rejectHandshakes([TransportFaults.HandshakeRejection])
     }
 
     /// A stretch of chat.

@@ -136,6 +136,18 @@ import TikTokSimulator
         }
     }
 
+    @Test func aRefusedHandshakeStepStopsTheClientWithTheServersAnswer() async throws {
+        try await SimulatorHarness.with(try Self.scenario("handshake-refused.yaml")) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL)
+            let refused = await Self.fails({ _ = try await SimulatorHarness.collectEvents(client, timeout: .seconds(10)) }) {
+                if case .handshakeRejected(_, let status, let message) = $0 { return status == "403" && message == "ROOM_BLOCKED" }
+                return false
+            }
+            #expect(refused)
+            #expect(simulator.groundTruth.socketsOpened == 0)
+        }
+    }
+
     @Test func socketDropsAndAMissingEndMessageFromAScenario() async throws {
         try await SimulatorHarness.with(try Self.scenario("socket-drops.yaml")) { simulator, baseURL in
             let client = SimulatorHarness.client(baseURL) { $0.reconnect.maxAttempts = 20 }
