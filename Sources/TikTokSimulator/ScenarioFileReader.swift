@@ -128,12 +128,14 @@ struct ScenarioFileReader {
         try fields.finish(allowed: ["uniqueId", "nickname", "userId", "roomId", "timeline"])
         guard let list = timelineNode.sequence else { throw self.error(timelineNode, "`timeline:` must be a list of steps") }
         var steps: [ScenarioStep] = []
+        var isLive = false
         for stepNode in list {
             let step = try self.step(stepNode)
             if let previous = steps.last, step.at < previous.at {
                 throw self.error(
                     stepNode, "step at \(step.at) comes before the previous step's time \(previous.at); times must not go back")
             }
+            try self.checkLive(step.action, isLive: &isLive, uniqueID: uniqueID, at: stepNode)
             steps.append(step)
         }
         let firstLive = steps.first { $0.action == .live }?.at ?? .zero
@@ -141,6 +143,24 @@ struct ScenarioFileReader {
             uniqueID: uniqueID, nickname: nickname, userID: userID, roomID: roomID, liveAfter: firstLive,
             liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps
         )
+    }
+
+    /// Refuses a `live` while live, and an `end`, chat or event while not live (nobody could see it).
+    func checkLive(_ action: ScenarioStep.Action, isLive: inout Bool, uniqueID: String, at node: Node) throws {
+        switch action {
+        case .live:
+            guard !isLive else { throw self.error(node, "`\(uniqueID)` is already live here; `end` the live first") }
+            isLive = true
+        case .dropSockets, .webFault, .signerFaults, .rejectHandshakes:
+            break
+        case .end:
+            guard isLive else { throw self.error(node, "`\(uniqueID)` is not live here; a live starts with a `live` step") }
+            isLive = false
+        default:
+            guard isLive else {
+                throw self.error(node, "`\(uniqueID)` is not live here, so nobody would see this; put it after a `live` step")
+            }
+        }
     }
 
     static let actions = [

@@ -129,6 +129,14 @@ import TikTokSimulator
             "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {}, pin: {}}\n", 6,
             "exactly one of"
         ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, likes: 3}\n", 6,
+            "`a` is not live here"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {}}\n      - {at: 2, live: {}}\n",
+            7, "already live"
+        ),
         ("creators: [\n", 2, "not valid YAML"),
         ("", nil, "empty"),
     ]
