@@ -23,10 +23,10 @@ struct TikTokSimCommand: AsyncParsableCommand {
     )
     var scenario: String?
 
-    @Option(help: "Seconds from start until the built-in creator goes live.")
+    @Option(help: "Seconds from start until the built-in creator goes live (ignored with --scenario).")
     var liveAfter: Double = 1
 
-    @Option(help: "Seconds the built-in creator stays live.")
+    @Option(help: "Seconds the built-in creator stays live (ignored with --scenario).")
     var duration: Double = 30
 
     @Option(
