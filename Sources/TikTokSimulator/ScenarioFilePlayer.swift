@@ -52,9 +52,9 @@ struct ScenarioPlayer: Sendable {
             try room.goLive(logger: self.simulator.logger)
             self.simulator.logger.info("simulated live started", metadata: ["creator": "\(room.creator.uniqueID)"])
         case .pause:
-            room.pushUnknown(method: "WebcastControlMessage", extraBytes: Self.controlAction(1))
+            room.pushControl(action: 1)
         case .resume:
-            room.pushUnknown(method: "WebcastControlMessage", extraBytes: Self.controlAction(2))
+            room.pushControl(action: 2)
         case .likes(let count):
             counters.likes += count
             room.pushLike(count: count, total: counters.likes, from: viewer)
@@ -104,7 +104,6 @@ struct ScenarioPlayer: Sendable {
     }
 
     /// A control message's fields after its common header: field 2 (`action`), a one-byte varint.
-    private static func controlAction(_ action: UInt8) -> [UInt8] { [0x10, action] }
 
     private func battle(_ phase: ScenarioStep.BattlePhase, counters: inout Counters) {
         let battleID = EventScript.battleID

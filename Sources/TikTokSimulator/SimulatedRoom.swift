@@ -63,17 +63,20 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// Pushes control `action` without ending anything: 1 paused, 2 resumed (the video keeps going, as TikTok's does).
+    func pushControl(action: Int64) {
+        var control = Webcast_ControlMessage()
+        control.action = action
+        self.push(method: "WebcastControlMessage", type: "control", comment: nil) { common in
+            control.common = common
+            return try control.serializedBytes()
+        }
+    }
+
     /// Pushes control `action` (3 = ended; `nil` sends no end message, as TikTok sometimes fails to), stops the video
     /// and closes every socket after `linger`.
     func end(action: Int64?, linger: Duration) async {
-        if let action {
-            var control = Webcast_ControlMessage()
-            control.action = action
-            self.push(method: "WebcastControlMessage", type: "control", comment: nil) { common in
-                control.common = common
-                return try control.serializedBytes()
-            }
-        }
+        if let action { self.pushControl(action: action) }
         self.stopVideo()
         try? await Task.sleep(for: linger)
         self.closeSockets()

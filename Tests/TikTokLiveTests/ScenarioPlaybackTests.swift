@@ -32,9 +32,7 @@ import TikTokSimulator
             for truth in pushed {
                 let delivered = events.filter { $0.msgID == truth.msgID }
                 #expect(delivered.count == 1, "\(truth.type) \(truth.msgID) delivered \(delivered.count) times")
-                // Pause and resume go out as raw control messages, which ground truth logs as `unknown`.
-                let expected = truth.type == "unknown" && delivered.first?.type == "control" ? "control" : truth.type
-                #expect(delivered.first?.type == expected, "\(truth.msgID) pushed as \(truth.type)")
+                #expect(delivered.first?.type == truth.type, "\(truth.msgID) pushed as \(truth.type)")
             }
 
             let counts = Dictionary(grouping: pushed, by: \.type).mapValues(\.count)
