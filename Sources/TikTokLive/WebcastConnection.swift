@@ -66,7 +66,7 @@ final class WebcastConnection: Sendable {
     /// How long a socket must stay open for its loss to count as a new failure rather than one more in a row.
     static let stableSession = Duration.seconds(30)
 
-    /// How many times the socket was re-opened.
+    /// How many times the socket was re-opened (or tried to be) after it had been up.
     var reconnectCount: Int { self.state.withLock { $0.reconnects } }
 
     /// Runs until the stream ends, passing each new event to `emit`.
@@ -78,6 +78,7 @@ final class WebcastConnection: Sendable {
         var connectedBefore = false
         while true {
             try Task.checkCancellation()
+            if connectedBefore { self.state.withLock { $0.reconnects += 1 } }
             let end: SessionEnd
             let started = ContinuousClock.now
             // A socket that stayed up a while makes the next failure a fresh one, not one more in a row; a socket
@@ -143,7 +144,6 @@ final class WebcastConnection: Sendable {
                 )
                 try await Task.sleep(for: delay)
             }
-            self.state.withLock { $0.reconnects += 1 }
         }
     }
 
