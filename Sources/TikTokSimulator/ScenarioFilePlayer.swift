@@ -88,6 +88,16 @@ struct ScenarioPlayer: Sendable {
             room.pushUnknown(method: method, extraBytes: [0x10, 0x2A, 0x1A, 0x03, 0x73, 0x69, 0x6D])
         case .dropSockets(let frames):
             self.simulator.transportFaults.dropSockets(afterFrames: frames)
+        case .cdnFault(let change):
+            let faults = self.simulator.cdnFaults
+            switch change {
+            case .stall(let viewers, let seconds, let after): faults.stallNextViewers(viewers, forSeconds: seconds, afterSeconds: after)
+            case .drop(let viewers, let after): faults.dropNextViewers(viewers, afterSeconds: after)
+            case .timestampJump(let milliseconds): faults.jumpTimestamps(byMilliseconds: milliseconds)
+            case .duplicateGOP(let viewers): faults.duplicatePreviousGOPForNextViewers(viewers)
+            case .burst(let viewers, let seconds): faults.burstNextViewers(viewers, seconds: seconds)
+            case .latency(let milliseconds): faults.setLatency(milliseconds: milliseconds)
+            }
         case .webFault(.inject(let fault, let endpoints)):
             self.simulator.webFaults.inject(fault, on: endpoints)
         case .webFault(.clear(let endpoints)):

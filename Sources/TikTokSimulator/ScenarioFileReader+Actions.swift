@@ -45,6 +45,8 @@ extension ScenarioFileReader {
             return .webFault(try self.webFault(value))
         case "rejectHandshakes":
             return .rejectHandshakes(try self.handshakeRejections(value))
+        case "cdnFault":
+            return .cdnFault(try self.cdnFault(value))
         default:
             return .signerFaults(try self.signerFaults(value))
         }
@@ -106,6 +108,32 @@ extension ScenarioFileReader {
         "roomInfo": [.roomInfo], "roomInfoByUser": [.roomInfoByUser], "giftList": [.giftList], "coinPrices": [.coinPrices],
         "feed": [.feed], "cdn": [.cdn],
     ]
+
+    /// `cdnFault: {fault: stall|drop|timestampJump|duplicateGOP|burst|latency, viewers, seconds, after, ms}`.
+    private func cdnFault(_ value: Node) throws -> ScenarioStep.CDNFaultChange {
+        var fields = try Fields(value, "cdnFault", reader: self)
+        let name = try self.text(try fields.require("fault"), "cdnFault fault")
+        let viewers = try fields.take("viewers").map { try self.count($0, "cdnFault viewers", minimum: 1) } ?? 1
+        let seconds = try fields.take("seconds").map { try self.number($0, "cdnFault seconds") }
+        let after = try fields.take("after").map { try self.number($0, "cdnFault after (seconds)") }
+        let milliseconds = try fields.take("ms").map { try self.count($0, "cdnFault ms") }
+        try fields.finish(allowed: ["fault", "viewers", "seconds", "after", "ms"])
+        let node = value
+        func required<T>(_ value: T?, _ key: String) throws -> T {
+            guard let present = value else { throw self.error(node, "cdnFault \(name) needs `\(key)`") }
+            return present
+        }
+        switch name {
+        case "stall": return .stall(viewers: viewers, seconds: try required(seconds, "seconds"), after: after ?? 1)
+        case "drop": return .drop(viewers: viewers, after: try required(after, "after"))
+        case "timestampJump": return .timestampJump(milliseconds: try required(milliseconds, "ms"))
+        case "duplicateGOP": return .duplicateGOP(viewers: viewers)
+        case "burst": return .burst(viewers: viewers, seconds: try required(seconds, "seconds"))
+        case "latency": return .latency(milliseconds: milliseconds.flatMap { $0 == 0 ? nil : $0 })
+        default:
+            throw self.error(value, "cdnFault must be stall, drop, timestampJump, duplicateGOP, burst or latency, not `\(name)`")
+        }
+    }
 
     private func webFault(_ value: Node) throws -> ScenarioStep.WebFaultChange {
         var fields: Fields?

@@ -151,7 +151,7 @@ struct ScenarioFileReader {
         case .live:
             guard !isLive else { throw self.error(node, "`\(uniqueID)` is already live here; `end` the live first") }
             isLive = true
-        case .dropSockets, .webFault, .signerFaults, .rejectHandshakes:
+        case .dropSockets, .webFault, .signerFaults, .rejectHandshakes, .cdnFault:
             break
         case .end:
             guard isLive else { throw self.error(node, "`\(uniqueID)` is not live here; a live starts with a `live` step") }
@@ -165,7 +165,7 @@ struct ScenarioFileReader {
 
     static let actions = [
         "live", "pause", "resume", "end", "chat", "gifts", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
-        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes",
+        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes", "cdnFault",
     ]
 
     func step(_ node: Node) throws -> ScenarioStep {

@@ -41,6 +41,24 @@ public struct ScenarioStep: Sendable, Equatable {
         case signerFaults([TransportFaults.SignerFault])
         /// The next WebSocket upgrades are refused, one answer each.
         case rejectHandshakes([TransportFaults.HandshakeRejection])
+        /// A CDN fault for the creator's video stream (``CDNFaults``).
+        case cdnFault(CDNFaultChange)
+    }
+
+    /// A CDN fault, as ``CDNFaults`` applies it.
+    public enum CDNFaultChange: Sendable, Equatable {
+        /// The next `viewers` streams stop sending for `seconds`, `after` seconds into the stream.
+        case stall(viewers: Int, seconds: Double, after: Double)
+        /// The next `viewers` connections are cut `after` seconds of media into the stream.
+        case drop(viewers: Int, after: Double)
+        /// The stream's timestamps jump forward once by this many milliseconds.
+        case timestampJump(milliseconds: Int)
+        /// The next `viewers` get the previous GOP again, as an edge replaying its buffer.
+        case duplicateGOP(viewers: Int)
+        /// The next `viewers` get `seconds` of buffered video at once on connect.
+        case burst(viewers: Int, seconds: Double)
+        /// Every stream is delayed by this many milliseconds (`nil`: no delay).
+        case latency(milliseconds: Int?)
     }
 
     /// A stretch of chat.

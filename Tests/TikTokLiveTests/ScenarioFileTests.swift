@@ -39,7 +39,7 @@ import TikTokSimulator
         }
         let expected: Set<String> = [
             "live", "pause", "resume", "end", "chat", "gift", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
-            "pin", "unknown", "dropSockets", "webFault", "signerFaults", "rejectHandshakes",
+            "pin", "unknown", "dropSockets", "webFault", "signerFaults", "rejectHandshakes", "cdnFault",
         ]
         #expect(expected.subtracting(kinds).isEmpty, "no example uses \(expected.subtracting(kinds).sorted())")
     }
@@ -66,6 +66,42 @@ import TikTokSimulator
             creator.timeline == [
                 ScenarioStep(at: .zero, .live, line: 6), ScenarioStep(at: .milliseconds(1250), .end(action: nil), line: 8),
             ])
+    }
+
+    @Test func cdnFaultStepsReadAsWrittenAndNameWhatIsMissing() throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            creators:
+              - uniqueId: cdn
+                userId: "1"
+                roomId: "2"
+                timeline:
+                  - {at: 0, live: {}}
+                  - {at: 1, cdnFault: {fault: stall, seconds: 2.5, after: 0.5, viewers: 2}}
+                  - {at: 2, cdnFault: {fault: drop, after: 3}}
+                  - {at: 3, cdnFault: {fault: timestampJump, ms: 5000}}
+                  - {at: 4, cdnFault: {fault: duplicateGOP}}
+                  - {at: 5, cdnFault: {fault: burst, seconds: 6}}
+                  - {at: 6, cdnFault: {fault: latency, ms: 1500}}
+                  - {at: 7, cdnFault: {fault: latency, ms: 0}}
+            """,
+            file: "cdn.yaml"
+        )
+        let timeline: [ScenarioStep] = try #require(scenario.creators.first?.timeline)
+        let actions: [ScenarioStep.Action] = timeline.dropFirst().map { $0.action }
+        let expected: [ScenarioStep.CDNFaultChange] = [
+            .stall(viewers: 2, seconds: 2.5, after: 0.5), .drop(viewers: 1, after: 3), .timestampJump(milliseconds: 5000),
+            .duplicateGOP(viewers: 1), .burst(viewers: 1, seconds: 6), .latency(milliseconds: 1500), .latency(milliseconds: nil),
+        ]
+        #expect(actions == expected.map { ScenarioStep.Action.cdnFault($0) })
+        do {
+            _ = try ScenarioFile.parse(
+                "creators:\n  - {uniqueId: c, userId: '1', roomId: '2', timeline: [{at: 0, cdnFault: {fault: drop}}]}\n", file: "cdn.yaml"
+            )
+            Issue.record("a drop without `after` was accepted")
+        } catch let error as ScenarioFileError {
+            #expect(error.message.contains("needs `after`"), "\(error)")
+        }
     }
 
     @Test func stepsReadAsWritten() throws {
