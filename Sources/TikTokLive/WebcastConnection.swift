@@ -162,6 +162,9 @@ final class WebcastConnection: Sendable {
     private func isAlive() async -> Bool? {
         do {
             return try await self.isRoomAlive()
+        } catch TikTokLiveError.roomNotFound {
+            // A room we were connected to that TikTok no longer knows has ended (its live moved to a new room id).
+            return false
         } catch {
             self.logger.debug("check_alive failed", metadata: ["error": "\(error)"])
             return nil

@@ -88,6 +88,8 @@ struct ScenarioPlayer: Sendable {
             room.pushUnknown(method: method, extraBytes: [0x10, 0x2A, 0x1A, 0x03, 0x73, 0x69, 0x6D])
         case .dropSockets(let frames):
             self.simulator.transportFaults.dropSockets(afterFrames: frames)
+        case .roomIDChange(let roomID):
+            room.changeRoomID(to: roomID)
         case .cdnFault(let change):
             let faults = self.simulator.cdnFaults
             switch change {

@@ -47,6 +47,12 @@ extension ScenarioFileReader {
             return .rejectHandshakes(try self.handshakeRejections(value))
         case "cdnFault":
             return .cdnFault(try self.cdnFault(value))
+        case "roomIdChange":
+            let text = try self.text(value, "roomIdChange (the new room id)")
+            guard let roomID = Int64(text), roomID > 0 else {
+                throw self.error(value, "roomIdChange must be a positive room id (write it as a string), not `\(text)`")
+            }
+            return .roomIDChange(roomID)
         default:
             return .signerFaults(try self.signerFaults(value))
         }

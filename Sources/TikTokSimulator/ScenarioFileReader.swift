@@ -165,7 +165,7 @@ struct ScenarioFileReader {
 
     static let actions = [
         "live", "pause", "resume", "end", "chat", "gifts", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
-        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes", "cdnFault",
+        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes", "cdnFault", "roomIdChange",
     ]
 
     func step(_ node: Node) throws -> ScenarioStep {

@@ -43,6 +43,8 @@ public struct ScenarioStep: Sendable, Equatable {
         case rejectHandshakes([TransportFaults.HandshakeRejection])
         /// A CDN fault for the creator's video stream (``CDNFaults``).
         case cdnFault(CDNFaultChange)
+        /// The live moves to a new room id: the old one stops being live (sockets close without an end message).
+        case roomIDChange(Int64)
     }
 
     /// A CDN fault, as ``CDNFaults`` applies it.

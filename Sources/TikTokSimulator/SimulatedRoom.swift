@@ -18,6 +18,7 @@ final class SimulatedRoom: Sendable {
     }
 
     private struct State {
+        var roomID: Int64
         var status = 4
         var hasBeenLive = false
         var broadcast: LiveBroadcast?
@@ -31,15 +32,19 @@ final class SimulatedRoom: Sendable {
 
     let creator: SimulatorScenario.Creator
     let groundTruth: GroundTruth
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(creator: SimulatorScenario.Creator, groundTruth: GroundTruth) {
         self.creator = creator
         self.groundTruth = groundTruth
+        self.state = Mutex(State(roomID: creator.roomID))
     }
 
+    /// The room id now: the creator's, until a scenario changes it mid-live.
+    var roomID: Int64 { self.state.withLock { $0.roomID } }
+
     /// The stream id used in CDN URLs.
-    var streamID: Int64 { self.creator.roomID - 4_300_000_000_000_000_000 }
+    var streamID: Int64 { self.roomID - 4_300_000_000_000_000_000 }
 
     /// 2 while live, 4 otherwise.
     var status: Int { self.state.withLock { $0.status } }
@@ -80,6 +85,18 @@ final class SimulatedRoom: Sendable {
         self.stopVideo()
         try? await Task.sleep(for: linger)
         self.closeSockets()
+    }
+
+    /// Moves the live to a new room id, as TikTok does when a creator's live is re-created: the old id is no longer
+    /// live (its sockets close without an end message), the new one carries on with a fresh event log and the same
+    /// video under new CDN URLs.
+    func changeRoomID(to roomID: Int64) {
+        self.state.withLock { state in
+            state.roomID = roomID
+            state.log.removeAll()
+        }
+        self.closeSockets()
+        self.groundTruth.recordFault("room.idChanged \(roomID)")
     }
 
     /// Stops the video and closes every socket at once, without an end message (simulator shutdown).
@@ -309,7 +326,7 @@ final class SimulatedRoom: Sendable {
     /// Pushes the host's introduction of the live (`WebcastLiveIntroMessage`).
     func pushIntro(_ text: String, host: Webcast_User) {
         var intro = Webcast_LiveIntroMessage()
-        intro.roomID = self.creator.roomID
+        intro.roomID = self.roomID
         intro.content = text
         intro.host = host
         intro.contentLanguage = "en"
@@ -337,7 +354,7 @@ final class SimulatedRoom: Sendable {
             var common = Webcast_CommonMessageData()
             common.method = method
             common.msgID = messageID
-            common.roomID = self.creator.roomID
+            common.roomID = state.roomID
             common.createTime = now
             var message = Webcast_BaseProtoMessage()
             message.method = method
@@ -346,7 +363,7 @@ final class SimulatedRoom: Sendable {
             state.log.append(message)
             let mediaTime = state.broadcast.map { Double(now) / 1000 - $0.startWallClock } ?? 0
             self.groundTruth.recordPushed(
-                .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment, roomID: self.creator.roomID)
+                .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment, roomID: state.roomID)
             )
             let cursor = state.log.count
             for (id, socket) in state.sockets {
@@ -374,7 +391,7 @@ final class SimulatedRoom: Sendable {
             result.fetchInterval = 1000
             result.heartbeatDuration = 10_000
             result.pushServer = pushServer
-            result.routeParams = ["wrss": "sim-\(self.creator.roomID)"]
+            result.routeParams = ["wrss": "sim-\(state.roomID)"]
             result.isFirst = true
             return result
         }

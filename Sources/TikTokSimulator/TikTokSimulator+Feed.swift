@@ -12,7 +12,7 @@ extension TikTokSimulator {
         router.get("/webcast/feed/") { request, _ -> Response in
             let (refusal, _) = self.applyWebFaults(.feed, request)
             if let refusal { return refusal }
-            let live = self.rooms.filter { $0.status == 2 }.sorted { $0.creator.roomID < $1.creator.roomID }
+            let live = self.rooms.filter { $0.status == 2 }.sorted { $0.roomID < $1.roomID }
             var offset = 0
             if let text = request.uri.queryParameters.get("max_time"), let maxTime = Int64(text), maxTime <= Self.feedEpoch {
                 offset = Int(min(Self.feedEpoch - maxTime, Int64(live.count)))
@@ -22,7 +22,7 @@ extension TikTokSimulator {
             let host = Self.host(request)
             let items = page.map { room -> [String: Any] in
                 [
-                    "data": self.roomJSON(room, host: host), "rid": String(room.creator.roomID), "type": 0,
+                    "data": self.roomJSON(room, host: host), "rid": String(room.roomID), "type": 0,
                     "live_reason": "Recommended LIVE", "debug_info": "", "is_pseudo_living": false, "is_recommend_card": false,
                 ]
             }

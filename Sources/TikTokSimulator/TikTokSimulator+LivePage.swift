@@ -51,7 +51,7 @@ extension TikTokSimulator {
                     "user": [
                         "id": String(creator.userID), "uniqueId": creator.uniqueID, "nickname": creator.nickname,
                         "secUid": Self.secUID(creator), "signature": "simulated creator", "avatarLarger": "",
-                        "roomId": String(creator.roomID), "status": status, "followStatus": 0, "secret": false, "verified": false,
+                        "roomId": String(room.roomID), "status": status, "followStatus": 0, "secret": false, "verified": false,
                     ],
                     "stats": ["followerCount": Self.followerCount, "followingCount": Self.followingCount],
                     "liveRoom": liveRoom,

@@ -60,7 +60,7 @@ extension TikTokSimulator {
         let creator = room.creator
         let live = room.status == 2
         var data: [String: Any] = [
-            "id": creator.roomID, "id_str": String(creator.roomID), "status": room.status,
+            "id": room.roomID, "id_str": String(room.roomID), "status": room.status,
             "title": Self.liveTitle, "create_time": room.startTime, "start_time": room.startTime,
             "user_count": live ? Self.viewerCount : 0, "owner_user_id_str": String(creator.userID),
             "stream_id": room.streamID, "stream_id_str": String(room.streamID),

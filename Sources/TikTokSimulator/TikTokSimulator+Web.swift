@@ -23,7 +23,7 @@ extension TikTokSimulator {
                 "secUid": Self.secUID(creator), "signature": "simulated creator",
                 "avatarLarger": "", "status": status, "followStatus": 0,
                 // TikTok keeps the last room id on an offline user; only status tells whether it is live.
-                "roomId": room.hasBeenLive ? String(creator.roomID) : "",
+                "roomId": room.hasBeenLive ? String(room.roomID) : "",
             ]
             return Self.json([
                 "statusCode": 0, "message": "",
@@ -60,7 +60,7 @@ extension TikTokSimulator {
             let faults = self.cdnFaults.takeViewerFaults()
             for name in faults.names { self.groundTruth.recordFault(name) }
             let chunks = broadcast.subscribe(duplicatePreviousGOP: faults.duplicatePreviousGOP, burstSeconds: faults.burstSeconds)
-            let served = self.groundTruth.beginStream(roomID: room.creator.roomID)
+            let served = self.groundTruth.beginStream(roomID: room.roomID)
             let truth = self.groundTruth
             return Response(
                 status: .ok,
@@ -121,7 +121,7 @@ extension TikTokSimulator {
             let ids = (request.uri.queryParameters.get("room_ids") ?? "").split(separator: ",").map(String.init)
             let data: [[String: Any]] = ids.compactMap { id in
                 guard let room = self.room(roomID: id) else { return nil }
-                return ["alive": room.status == 2, "room_id": room.creator.roomID, "room_id_str": id]
+                return ["alive": room.status == 2, "room_id": room.roomID, "room_id_str": id]
             }
             return Self.json(["data": data, "extra": ["now": Self.nowMilliseconds], "status_code": 0])
         }

@@ -151,7 +151,7 @@ public final class TikTokSimulator: Sendable {
     }
 
     func room(uniqueID: String) -> SimulatedRoom? { self.rooms.first { $0.creator.uniqueID == uniqueID } }
-    func room(roomID: String) -> SimulatedRoom? { self.rooms.first { String($0.creator.roomID) == roomID } }
+    func room(roomID: String) -> SimulatedRoom? { self.rooms.first { String($0.roomID) == roomID } }
     func room(streamID: Int64) -> SimulatedRoom? { self.rooms.first { $0.streamID == streamID } }
 }
 

@@ -13,6 +13,32 @@ import TikTokSimulator
         return try ScenarioFile.load(path: path)
     }
 
+    @Test func aRoomIDChangeEndsTheOldFeedAndTheUserLookupNamesTheNewRoom() async throws {
+        try await SimulatorHarness.with(try Self.scenario("room-id-change.yaml")) { simulator, baseURL in
+            let client = SimulatorHarness.client(baseURL)
+            let started = ContinuousClock.now
+            let (oldRoom, _) = try await SimulatorHarness.collectEvents(client, timeout: .seconds(20))
+            // The old room's sockets close without an end message; check_alive no longer knows the room, so it ended.
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(oldRoom.contains { $0.type == "chat" })
+            #expect(!oldRoom.contains { $0.isStreamEnd })
+            #expect(simulator.groundTruth.faults.contains("room.idChanged 7300000000000000999"))
+
+            let user = try await client.userInfo(username: "sim_creator")
+            #expect(user.roomID == "7300000000000000999")
+            #expect(user.isLive)
+            let live = try await client.trackRoom(roomID: "7300000000000000999")
+            var newRoom: [LiveEvent] = []
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await live.run() }
+                for try await event in live.events { newRoom.append(event) }
+            }
+            #expect(newRoom.contains { $0.type == "chat" })
+            #expect(newRoom.last?.isStreamEnd == true)
+            #expect(Set(newRoom.map(\.msgID)).isDisjoint(with: Set(oldRoom.map(\.msgID))))
+        }
+    }
+
     @Test func theClientReceivesExactlyTheEventsTheScenarioPushed() async throws {
         try await SimulatorHarness.with(try Self.scenario("short-every-event.yaml")) { simulator, baseURL in
             let client = SimulatorHarness.client(baseURL)
