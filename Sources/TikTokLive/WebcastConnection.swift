@@ -102,7 +102,8 @@ final class WebcastConnection: Sendable {
                     }
                     throw error
                 }
-                if connectedBefore, await self.confirmedOffline() {
+                // Whether or not the socket ever opened, a room that is no longer live ends the feed without an error.
+                if await self.confirmedOffline() {
                     self.logger.info("event feed ended: the room is no longer live", metadata: ["room.id": "\(self.roomID)"])
                     return
                 }

@@ -399,17 +399,28 @@ final class SimulatedRoom: Sendable {
 
     /// Registers a WebSocket client resuming at `cursor`: it gets the messages it missed since the fetch, a replay
     /// of the last six as history (as TikTok does on join; clients must de-duplicate), then live frames.
-    func connect(cursor: Int, gzip: Bool) -> (id: Int, frames: AsyncStream<Outbound>) {
+    ///
+    /// `roomID` is the id the client connected for: if the live has moved to another id since, the socket is closed
+    /// at once, so a socket that raced a room id change never carries the new room's events.
+    func connect(cursor: Int, gzip: Bool, roomID: Int64) -> (id: Int, frames: AsyncStream<Outbound>) {
         let (frames, continuation) = AsyncStream.makeStream(of: Outbound.self, bufferingPolicy: .bufferingOldest(1000))
         let id = self.state.withLock { state in
             let id = state.nextSocketID
             state.nextSocketID += 1
-            let history = state.log.suffix(6).filter { $0.method == "WebcastChatMessage" }.map { message in
+            guard state.roomID == roomID else {
+                continuation.yield(.close)
+                continuation.finish()
+                return id
+            }
+            // History is what was said before the client's cursor (it has those already, from the fetch); what it
+            // missed since comes as ordinary messages.
+            let seen = min(max(cursor, 0), state.log.count)
+            let history = state.log.prefix(seen).suffix(6).filter { $0.method == "WebcastChatMessage" }.map { message in
                 var replay = message
                 replay.isHistory = true
                 return replay
             }
-            let missed = Array(state.log.dropFirst(min(max(cursor, 0), state.log.count)))
+            let missed = Array(state.log.dropFirst(seen))
             if !history.isEmpty || !missed.isEmpty {
                 continuation.yield(.frame(Self.msgFrame(history + missed, cursor: state.log.count, gzip: gzip, logID: &state.nextLogID)))
             }

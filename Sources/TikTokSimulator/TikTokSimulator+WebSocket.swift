@@ -33,6 +33,7 @@ extension TikTokSimulator {
         )
         guard let room = self.room(roomID: query["room_id"] ?? "")
         else { return .dontUpgrade }
+        let roomID = room.roomID
         let cursor = Int(query["cursor"] ?? "") ?? 0
         let gzip = query["compress"] == "gzip"
         let truth = self.groundTruth
@@ -40,7 +41,7 @@ extension TikTokSimulator {
         let options = "ping-interval=\(self.transportFaults.pingInterval); ping-timeout=30"
         return .upgrade([HTTPField.Name("Handshake-Options")!: options]) { inbound, outbound, _ in
             truth.recordSocketOpened()
-            let (id, frames) = room.connect(cursor: cursor, gzip: gzip)
+            let (id, frames) = room.connect(cursor: cursor, gzip: gzip, roomID: roomID)
             defer { room.disconnect(id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
