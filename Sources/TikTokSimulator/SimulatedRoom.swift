@@ -397,8 +397,9 @@ final class SimulatedRoom: Sendable {
         }
     }
 
-    /// Registers a WebSocket client resuming at `cursor`: it gets the messages it missed since the fetch, a replay
-    /// of the last six as history (as TikTok does on join; clients must de-duplicate), then live frames.
+    /// Registers a WebSocket client resuming at `cursor`: it gets a replay of the last chat messages before the
+    /// cursor as history (as TikTok does on join; clients must de-duplicate), the messages it missed since the fetch,
+    /// then live frames.
     ///
     /// `roomID` is the id the client connected for: if the live has moved to another id since, the socket is closed
     /// at once, so a socket that raced a room id change never carries the new room's events.
