@@ -101,12 +101,9 @@ struct WebcastRoom: Decodable {
     }
 }
 
-struct CheckAliveResponse: Decodable {
-    struct Entry: Decodable {
-        var alive: Bool?
-        var room_id_str: String?
-    }
-    var data: [Entry]?
+/// An envelope whose `data` is a list on success, and an object with a message on refusals (read as `nil`).
+struct ListResponse<Element: Decodable>: Decodable {
+    var data: [Element]?
     var status_code: Int?
 
     enum CodingKeys: String, CodingKey {
@@ -115,10 +112,17 @@ struct CheckAliveResponse: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        // On refusals `data` is an object with a message, not the list.
-        self.data = try? container.decodeIfPresent([Entry].self, forKey: .data)
+        self.data = try? container.decodeIfPresent([Element].self, forKey: .data)
         self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
     }
+}
+
+/// `/webcast/room/check_alive/`.
+typealias CheckAliveResponse = ListResponse<CheckAliveEntry>
+
+struct CheckAliveEntry: Decodable {
+    var alive: Bool?
+    var room_id_str: String?
 }
 
 struct GiftListResponse: Decodable {
@@ -142,30 +146,19 @@ struct GiftListResponse: Decodable {
     var status_code: Int?
 }
 
-struct CoinPriceResponse: Decodable {
-    struct Package: Decodable {
-        struct CurrencyPrice: Decodable {
-            var currency: String?
-            var price: Int64?
-            var price_show_form: String?
-        }
-        var id: Int64?
-        var diamond_count: Int64?
+/// The coin price list (`/webcast/wallet_api/fs/diamond`).
+typealias CoinPriceResponse = ListResponse<CoinPackage>
+
+struct CoinPackage: Decodable {
+    struct CurrencyPrice: Decodable {
+        var currency: String?
         var price: Int64?
-        var currency_price: [CurrencyPrice]?
+        var price_show_form: String?
     }
-    var data: [Package]?
-    var status_code: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case data, status_code
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.data = try? container.decodeIfPresent([Package].self, forKey: .data)
-        self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
-    }
+    var id: Int64?
+    var diamond_count: Int64?
+    var price: Int64?
+    var currency_price: [CurrencyPrice]?
 }
 
 struct FeedResponse: Decodable {
