@@ -5,7 +5,7 @@ public struct FLVDemuxer: Sendable {
     /// What one tag meant.
     public enum Output: Sendable {
         /// A new H.264 decoder configuration (sequence header).
-        case videoConfiguration(H264Configuration)
+        case videoConfiguration(VideoConfiguration)
         /// A new AAC configuration (sequence header).
         case audioConfiguration(AACConfiguration)
         /// A frame.
@@ -46,7 +46,7 @@ public struct FLVDemuxer: Sendable {
         if compositionTime & 0x80_0000 != 0 { compositionTime -= 0x100_0000 }  // SI24
         switch packetType {
         case 0:
-            return .videoConfiguration(try H264Configuration(avcC: Array(body[5...])))
+            return .videoConfiguration(try VideoConfiguration(avcC: Array(body[5...])))
         case 1:
             guard body.count > 5 else { return nil }
             let dts = Int64(tag.timestamp)

@@ -10,6 +10,8 @@ public struct H264Configuration: Sendable, Equatable {
     public var profile: Int
     /// `level_idc` of the first SPS.
     public var level: Int
+    /// Every SPS, then every PPS, as NAL units.
+    public var parameterSets: [[UInt8]]
 
     /// Parses an `avcC` record and its first SPS.
     /// - Throws: ``LiveMediaError/malformedFLV(offset:reason:)`` when the record or SPS is invalid.
@@ -24,11 +26,36 @@ public struct H264Configuration: Sendable, Equatable {
             throw .malformedFLV(offset: 0, reason: "avcC SPS length \(spsLength) overruns the record")
         }
         let sps = try H264SequenceParameterSet(nal: Array(avcC[8..<(8 + spsLength)]))
+        self.parameterSets = try Self.parameterSets(inAVCC: avcC)
         self.avcC = avcC
         self.width = sps.width
         self.height = sps.height
         self.profile = sps.profile
         self.level = sps.level
+    }
+
+    /// The SPS and PPS NAL units listed in an `avcC` record.
+    static func parameterSets(inAVCC avcC: [UInt8]) throws(LiveMediaError) -> [[UInt8]] {
+        var sets: [[UInt8]] = []
+        var index = 5
+        for round in 0..<2 {
+            guard index < avcC.count else {
+                throw .malformedFLV(offset: 0, reason: "avcC record ends before its parameter set count")
+            }
+            let count = Int(avcC[index]) & (round == 0 ? 0x1F : 0xFF)
+            index += 1
+            for _ in 0..<count {
+                guard index + 2 <= avcC.count else { throw .malformedFLV(offset: 0, reason: "avcC record is truncated") }
+                let length = Int(avcC[index]) << 8 | Int(avcC[index + 1])
+                index += 2
+                guard index + length <= avcC.count else {
+                    throw .malformedFLV(offset: 0, reason: "avcC parameter set length \(length) overruns the record")
+                }
+                sets.append(Array(avcC[index..<(index + length)]))
+                index += length
+            }
+        }
+        return sets
     }
 
     /// Builds an `avcC` record from Annex B parameter sets (as libx264 writes its global header).

@@ -83,7 +83,7 @@ private final class RecordingSession {
     let onVideoArrival: @Sendable (MediaArrival) -> Void
     var parser = FLVTagParser()
     let demuxer = FLVDemuxer()
-    var video: H264Configuration?
+    var video: VideoConfiguration?
     var audio: AACConfiguration?
     var writer: MP4Writer?
     var baseTimestamp: Int64 = 0

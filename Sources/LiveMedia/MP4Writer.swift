@@ -17,7 +17,7 @@ final class MP4Writer {
 
     /// Opens `path` for writing and writes the MP4 header.
     /// - Throws: ``LiveMediaError/libav(operation:code:message:)`` when the file cannot be created.
-    init(path: String, video: H264Configuration?, audio: AACConfiguration?, fragmented: Bool = true) throws(LiveMediaError) {
+    init(path: String, video: VideoConfiguration?, audio: AACConfiguration?, fragmented: Bool = true) throws(LiveMediaError) {
         _ = LibAVLogging.quiet
         self.path = path
         guard let packet = av_packet_alloc() else {
@@ -36,7 +36,7 @@ final class MP4Writer {
             parameters.pointee.codec_id = AV_CODEC_ID_H264
             parameters.pointee.width = Int32(video.width)
             parameters.pointee.height = Int32(video.height)
-            Self.setExtradata(parameters, video.avcC)
+            Self.setExtradata(parameters, video.decoderConfigurationRecord)
             stream.pointee.time_base = Self.millisecond
             self.videoStream = stream.pointee.index
         }

@@ -27,7 +27,7 @@ public struct RecordingSummary: Sendable {
     /// The source timestamp (ms) that became 0 in the file.
     public var sourceStartTimestamp: Int64
     /// The video configuration, if video was recorded.
-    public var video: H264Configuration?
+    public var video: VideoConfiguration?
     /// The audio configuration, if audio was recorded.
     public var audio: AACConfiguration?
 }
