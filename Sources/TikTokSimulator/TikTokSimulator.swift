@@ -42,6 +42,7 @@ public final class TikTokSimulator: Sendable {
         self.addWebRoutes(to: router)
         self.addWebcastRoutes(to: router)
         self.addSignerRoutes(to: router)
+        self.addHLSRoutes(to: router)
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
