@@ -117,9 +117,10 @@ final class RecordingPipeline: MediaInputSink {
         guard let current = self.pendingAudio ?? self.audio else {
             self.audio = configuration
             self.timeline?.setAudioFrameDuration(Self.audioFrameDuration(configuration))
-            if self.heldAudioBeforeHeader { self.statistics.repairs.lateAudioHeaders += 1 }
             if self.output != nil, !self.outputHas.audio {
                 self.trackAppeared = true
+                self.statistics.repairs.lateAudioHeaders += 1
+            } else if self.heldAudioBeforeHeader {
                 self.statistics.repairs.lateAudioHeaders += 1
             }
             return
@@ -400,11 +401,16 @@ final class RecordingPipeline: MediaInputSink {
         guard !self.finished else { return self.statistics }
         self.finished = true
         if self.output == nil, !self.held.isEmpty { try self.startIfReady(force: true) }
-        defer { self.publish() }
         if self.output != nil {
             self.takeCues(upTo: self.mediaEnd)
-            try self.closeSegment(endingAt: self.mediaEnd)
+            do {
+                try self.closeSegment(endingAt: self.mediaEnd)
+            } catch {
+                self.publish()
+                throw error
+            }
         }
+        self.publish()
         return self.statistics
     }
 }
