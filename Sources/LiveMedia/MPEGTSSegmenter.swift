@@ -115,9 +115,11 @@ public final class MPEGTSSegmenter {
 
         try check(av_new_packet(self.packet, Int32(media.data.count)), "allocating a packet")
         media.data.withUnsafeBufferPointer { self.packet.pointee.data.update(from: $0.baseAddress!, count: media.data.count) }
+        // The muxer set every stream's time base to 90 kHz in avformat_write_header.
+        let timeBase = context.pointee.streams[Int(index)]!.pointee.time_base
         self.packet.pointee.stream_index = index
-        self.packet.pointee.dts = dts
-        self.packet.pointee.pts = pts
+        self.packet.pointee.dts = av_rescale_q(dts, Self.millisecond, timeBase)
+        self.packet.pointee.pts = av_rescale_q(pts, Self.millisecond, timeBase)
         self.packet.pointee.flags = media.isKeyframe ? AV_PKT_FLAG_KEY : 0
         // Written in arrival order (FLV is interleaved already): nothing waits in an interleaving queue, so a cut is
         // exactly where it was asked for.

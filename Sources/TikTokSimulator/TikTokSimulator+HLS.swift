@@ -22,6 +22,8 @@ extension TikTokSimulator {
             guard expire > Int64(Date().timeIntervalSince1970) else { return Response(status: .forbidden) }
             if file == "playlist.m3u8" {
                 guard let packager = registry.packager(for: room) else { return Response(status: .notFound) }
+                // Timestamp jumps are a fault of the stream itself: HLS players see them too (as discontinuities).
+                packager.broadcast.watchTimestampJumps(from: self.cdnFaults, groundTruth: self.groundTruth)
                 try await packager.waitForFirstSegment(timeout: Self.hlsFirstSegmentTimeout)
                 guard let playlist = packager.playlist(query: request.uri.query) else { return Response(status: .notFound) }
                 return Response(

@@ -1,0 +1,213 @@
+import Foundation
+import Logging
+import Testing
+import TikTokSimulator
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The simulator's live HLS, as a player sees it: a sliding playlist of MPEG-TS segments that ffprobe (and
+/// ffmpeg's own HLS demuxer) reads, signed URLs that expire, and an `EXT-X-ENDLIST` when the live ends.
+@Suite(.serialized) struct SimulatorHLSTests {
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// What one playlist said.
+    struct Playlist {
+        var text: String
+        var mediaSequence: Int? { Self.value(of: "#EXT-X-MEDIA-SEQUENCE:", in: self.text).flatMap { Int($0) } }
+        var targetDuration: Int? { Self.value(of: "#EXT-X-TARGETDURATION:", in: self.text).flatMap { Int($0) } }
+        var durations: [Double] {
+            self.text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("#EXTINF:") ? Double(line.dropFirst("#EXTINF:".count).prefix { $0 != "," }) : nil
+            }
+        }
+        var segmentURIs: [String] { self.text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init) }
+        var ended: Bool { self.text.contains("#EXT-X-ENDLIST") }
+        var discontinuities: Int { self.text.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count - 1 }
+
+        static func value(of tag: String, in text: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix(tag) }.map { String($0.dropFirst(tag.count)) }
+        }
+    }
+
+    /// Runs a simulator whose built-in creator is live at once for `seconds`, and hands `body` the simulator and the
+    /// best rendition's HLS URL, read from room info as a client would.
+    static func withLiveHLS(
+        seconds: Int, _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
+    ) async throws {
+        let simulator = TikTokSimulator(scenario: .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds)), logger: Self.quiet)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
+            var roomID: String?
+            for _ in 0..<40 where roomID == nil {
+                let lookup = try await GroundTruthLogTests.get("\(base)/api-live/user/room/?uniqueId=sim_creator")
+                let user = ((lookup.json as? [String: Any])?["data"] as? [String: Any])?["user"] as? [String: Any]
+                if user?["status"] as? Int == 2 {
+                    roomID = user?["roomId"] as? String
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let info = try await GroundTruthLogTests.get("\(base)/webcast/room/info/?room_id=\(try #require(roomID))")
+            let url = try #require(Self.hlsURLs(in: info.json).first { !$0.contains("_hd560") }, "room info lists an HLS URL")
+            try await body(simulator, url)
+        }
+    }
+
+    /// Every HLS playlist URL in a JSON value, looking inside JSON encoded as strings (`stream_data`).
+    static func hlsURLs(in json: Any?) -> [String] {
+        switch json {
+        case let text as String where text.hasPrefix("http") && text.contains("playlist.m3u8"): [text]
+        case let text as String where text.hasPrefix("{"):
+            hlsURLs(in: try? JSONSerialization.jsonObject(with: Data(text.utf8)))
+        case let object as [String: Any]: object.values.flatMap(hlsURLs(in:))
+        case let array as [Any]: array.flatMap(hlsURLs(in:))
+        default: []
+        }
+    }
+
+    /// GETs `url`: status and body.
+    static func fetch(_ url: String) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.timeoutInterval = 30
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return (try #require(response as? HTTPURLResponse).statusCode, data)
+    }
+
+    static func playlist(_ url: String) async throws -> Playlist {
+        let (status, body) = try await Self.fetch(url)
+        try #require(status == 200, "playlist answered \(status)")
+        return Playlist(text: String(decoding: body, as: UTF8.self))
+    }
+
+    /// `uri` resolved against the playlist's URL.
+    static func resolve(_ uri: String, against playlistURL: String) throws -> String {
+        try #require(URL(string: uri, relativeTo: URL(string: playlistURL))).absoluteString
+    }
+
+    /// Runs ffprobe on a thread of its own (it blocks until it exits; the in-process simulator needs the pool).
+    static func ffprobe(_ arguments: [String]) async throws -> String {
+        let path = try ExternalTools.ffmpegTool("ffprobe")
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try ExternalTools.run(path, arguments) }) }.start()
+        }
+    }
+
+    @Test func theLivePlaylistSlidesOverSegmentsFFprobeReadsAndEndsWithEndList() async throws {
+        try await Self.withLiveHLS(seconds: 20) { _, url in
+            var seen: [Playlist] = []
+            var segmentProbe: String?
+            var segmentBytes = Data()
+            var liveProbe: String?
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .seconds(35) {
+                let playlist = try await Self.playlist(url)
+                seen.append(playlist)
+                if playlist.ended { break }
+                if segmentProbe == nil, playlist.segmentURIs.count >= 3 {
+                    // Two consecutive segments: each valid on its own, the second starting where the first ends.
+                    let uris = playlist.segmentURIs.suffix(2).map { try? Self.resolve($0, against: url) }
+                    var probes: [String] = []
+                    for uri in uris {
+                        let (status, body) = try await Self.fetch(try #require(uri))
+                        #expect(status == 200)
+                        segmentBytes = body
+                        probes.append(try await Self.probeSegment(body))
+                    }
+                    segmentProbe = probes[0]
+                    let starts = probes.map { Self.flatValue("format.start_time", in: $0).flatMap(Double.init) ?? -1 }
+                    let extinf = playlist.durations[playlist.durations.count - 2]
+                    #expect(abs(starts[1] - starts[0] - extinf) < 0.05, "timestamps carry on: starts \(starts), EXTINF \(extinf)")
+                }
+                if liveProbe == nil, playlist.segmentURIs.count >= 3 {
+                    // ffmpeg's own HLS demuxer, as an outside witness of the live playlist.
+                    liveProbe = try await Self.ffprobe(["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", url])
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+
+            let sequences = seen.compactMap(\.mediaSequence)
+            #expect(sequences.count == seen.count, "every playlist has EXT-X-MEDIA-SEQUENCE")
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 >= $0 }, "the media sequence never goes back: \(sequences)")
+            #expect((sequences.last ?? 0) >= (sequences.first ?? 0) + 2, "the playlist slid: \(sequences)")
+            let counts = seen.map(\.segmentURIs.count)
+            #expect(counts.max() == 6, "the window fills to 6 segments: \(counts)")
+            if let full = counts.firstIndex(of: 6) {
+                #expect(counts[full...].allSatisfy { $0 == 6 }, "and stays at 6: \(counts)")
+            }
+            let durations = seen.flatMap(\.durations)
+            #expect(durations.dropLast().allSatisfy { $0 > 1.5 && $0 < 2.6 }, "segments of about 2 s: \(durations)")
+            #expect(seen.allSatisfy { ($0.targetDuration ?? 0) >= Int(($0.durations.max() ?? 0).rounded()) })
+            #expect(seen.last?.ended == true, "after the live ends the playlist has EXT-X-ENDLIST")
+            #expect(seen.dropLast().allSatisfy { !$0.ended }, "no EXT-X-ENDLIST while live")
+
+            #expect(segmentBytes.count > 188 && segmentBytes.count % 188 == 0 && segmentBytes.first == 0x47, "whole TS packets")
+            let probe = try #require(segmentProbe)
+            #expect(probe.contains("codec_name=\"h264\"") && probe.contains("codec_name=\"aac\""), "h264 + aac: \(probe)")
+            #expect(probe.contains("format_name=\"mpegts\""), "\(probe)")
+            let segmentDuration = Self.flatValue("format.duration", in: probe).flatMap(Double.init) ?? 0
+            #expect(segmentDuration > 1.5 && segmentDuration < 2.6, "ffprobe: segment of \(segmentDuration) s")
+            let live = try #require(liveProbe, "ffprobe ran against the live playlist")
+            // ffprobe lists the streams once per program and once on their own.
+            #expect(Set(live.split(separator: "\n").map(String.init)) == ["aac", "h264"], "ffmpeg's HLS demuxer: \(live)")
+        }
+    }
+
+    @Test func anExpiredURLIsRefusedAndASegmentOutsideTheWindowIsNotFound() async throws {
+        try await Self.withLiveHLS(seconds: 30) { _, url in
+            let playlist = try await Self.playlist(url)
+            let segment = try Self.resolve(try #require(playlist.segmentURIs.last), against: url)
+            #expect(try await Self.fetch(segment).status == 200)
+            let past = Int(Date().timeIntervalSince1970) - 5
+            func expired(_ text: String) -> String { text.replacing(/expire=\d+/, with: "expire=\(past)") }
+            #expect(try await Self.fetch(expired(url)).status == 403, "expired playlist URL")
+            #expect(try await Self.fetch(expired(segment)).status == 403, "expired segment URL")
+            let gone = segment.replacing(/segment-\d+\.ts/, with: "segment-999999.ts")
+            #expect(try await Self.fetch(gone).status == 404, "a segment outside the window")
+        }
+    }
+
+    @Test func aTimestampJumpIsMarkedAsADiscontinuity() async throws {
+        try await Self.withLiveHLS(seconds: 30) { simulator, url in
+            let before = try await Self.playlist(url)
+            #expect(before.discontinuities == 0)
+            simulator.cdnFaults.jumpTimestamps(byMilliseconds: 5000)
+            var after = before
+            let start = ContinuousClock.now
+            while after.discontinuities == 0, ContinuousClock.now - start < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(500))
+                after = try await Self.playlist(url)
+            }
+            #expect(after.discontinuities == 1, "one EXT-X-DISCONTINUITY after the jump:\n\(after.text)")
+            #expect(simulator.groundTruth.faults == ["cdn.timestampJump"])
+        }
+    }
+
+    /// ffprobe's streams and format of one segment, checking that its first video frame is a keyframe (the segment
+    /// decodes on its own, with SPS/PPS in band).
+    static func probeSegment(_ bytes: Data) async throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hls-\(UUID().uuidString).ts")
+        try bytes.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let firstFrame = try await Self.ffprobe([
+            "-v", "error", "-select_streams", "v", "-show_entries", "frame=key_frame", "-read_intervals", "%+#1",
+            "-of", "csv=p=0", file.path,
+        ])
+        #expect(firstFrame.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "first frame: \(firstFrame)")
+        return try await Self.ffprobe([
+            "-v", "error", "-show_entries", "stream=codec_type,codec_name:format=format_name,start_time,duration",
+            "-of", "flat", file.path,
+        ])
+    }
+
+    /// The value of `key` in ffprobe's `flat` output, without quotes.
+    static func flatValue(_ key: String, in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix("\(key)=") }
+            .map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+    }
+}
