@@ -13,11 +13,14 @@ public struct FLVTag: Sendable, Equatable {
     public var timestamp: UInt32
     /// The tag body.
     public var body: [UInt8]
+    /// Byte offset of the tag header in the stream (0 when unknown), for error messages.
+    public var offset: Int64
 
     /// Creates a tag.
-    public init(kind: Kind, timestamp: UInt32, body: [UInt8]) {
+    public init(kind: Kind, timestamp: UInt32, body: [UInt8], offset: Int64 = 0) {
         self.kind = kind
         self.timestamp = timestamp
         self.body = body
+        self.offset = offset
     }
 }

@@ -56,8 +56,9 @@ public struct FLVTagParser: Sendable {
                 UInt32(self.buffer[start + 7]) << 24 | UInt32(self.buffer[start + 4]) << 16
                 | UInt32(self.buffer[start + 5]) << 8 | UInt32(self.buffer[start + 6])
             let body = Array(self.buffer[(start + 11)..<(start + 11 + size)])
+            let tagOffset = self.offset
             self.consume(11 + size + 4)
-            tags.append(FLVTag(kind: kind, timestamp: timestamp, body: body))
+            tags.append(FLVTag(kind: kind, timestamp: timestamp, body: body, offset: tagOffset))
         }
         self.compact()
         return tags

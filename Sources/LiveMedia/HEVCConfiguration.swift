@@ -146,6 +146,8 @@ struct HEVCSequenceParameterSet {
     var maxSubLayers: Int
     /// `sps_temporal_id_nesting_flag`.
     var temporalIdNesting: Bool
+    /// `sps_seq_parameter_set_id`.
+    var id: Int
     /// The 12 bytes of general profile, tier and level (profile space … general_level_idc), as `hvcC` repeats them.
     var generalProfileTierLevel: [UInt8]
 
@@ -187,7 +189,7 @@ struct HEVCSequenceParameterSet {
             }
             if subLayerLevelPresent[layer] { _ = try reader.bits(8) }
         }
-        _ = try reader.ue()  // sps_seq_parameter_set_id
+        self.id = Int(try reader.ue())  // sps_seq_parameter_set_id
         let chromaFormat = try reader.ue()
         guard chromaFormat <= 3 else { throw .malformedFLV(offset: 0, reason: "HEVC SPS chroma_format_idc \(chromaFormat)") }
         var separateColourPlanes = false

@@ -52,4 +52,44 @@ import Testing
         }
         #expect(throws: LiveMediaError.self) { try VideoConfiguration(hvcC: [1, 2, 3]) }
     }
+
+    @Test(arguments: ["libx265", "libx264"])
+    func inBandParameterChangesAreDetectedAndRepeatsAreNot(encoder: String) throws {
+        // Without a global header the encoders repeat their parameter sets in front of every keyframe.
+        let small = try EncodedTestVideo(encoder: encoder, width: 320, height: 184, count: 25, gop: 10, globalHeader: false)
+        let large = try EncodedTestVideo(encoder: encoder, width: 640, height: 360, count: 1, globalHeader: false)
+        let codec: VideoConfiguration.Codec = encoder == "libx265" ? .hevc : .h264
+        func packet(_ frame: EncodedTestVideo.Frame) -> MediaPacket {
+            MediaPacket(
+                track: .video, dts: frame.dts, pts: frame.pts, isKeyframe: frame.isKeyframe, data: AnnexB.lengthPrefixed(frame.annexB))
+        }
+        let keyframes = small.frames.filter(\.isKeyframe).map(packet)
+        #expect(keyframes.count >= 2)
+        let sets = try #require(ParameterSetScanner.parameterSets(in: keyframes[0].data, codec: codec))
+        let current = codec == .hevc ? try VideoConfiguration.hevc(parameterSets: sets) : try VideoConfiguration.h264(parameterSets: sets)
+        #expect(current.width == 320)
+        // The same sets repeated: no change. A frame without sets: nothing to look at.
+        for keyframe in keyframes.dropFirst() { #expect(try current.changedByInBandParameterSets(in: keyframe) == nil) }
+        let delta = try #require(small.frames.map(packet).first { !$0.isKeyframe })
+        #expect(ParameterSetScanner.parameterSets(in: delta.data, codec: codec) == nil)
+        // New sets in-band (a resolution change with no new sequence header): the new configuration.
+        let changed = try #require(try current.changedByInBandParameterSets(in: packet(large.frames[0])))
+        #expect(changed.codec == codec && changed.width == 640 && changed.height == 360)
+        let decoded = try EncodedTestVideo.decode([packet(large.frames[0]).data], configuration: changed)
+        #expect(decoded.pictures == 1 && decoded.width == 640)
+    }
+
+    @Test func aNewPictureParameterSetAloneKeepsTheSequenceParameterSet() throws {
+        let video = try EncodedTestVideo(width: 320, height: 184, count: 1)
+        let current = try VideoConfiguration.hevc(parameterSets: AnnexB.nalUnits(video.globalHeader).map { Array($0) })
+        var pps = current.parameterSets[2]
+        pps.append(0x80)  // different bytes, same pps_pic_parameter_set_id
+        let slice: [UInt8] = [0x26, 0x01, 0xAF]  // IDR_W_RADL slice header bytes: the scan stops here
+        var frame: [UInt8] = []
+        for nal in [pps, slice] { frame += [0, 0, UInt8(nal.count >> 8), UInt8(nal.count & 0xFF)] + nal }
+        let changed = try #require(
+            try current.changedByInBandParameterSets(in: MediaPacket(track: .video, dts: 0, pts: 0, isKeyframe: true, data: frame)))
+        #expect(changed.parameterSets == [current.parameterSets[0], current.parameterSets[1], pps])
+        #expect(changed.width == 320)
+    }
 }
