@@ -1,165 +1,200 @@
 import CurlTransport
 import Foundation
 
-/// Records an HTTP-FLV live stream into an MP4 file, in-process: libcurl → our FLV parser → libavformat.
+/// Records a live stream or a media file into MP4 files, in-process: an input (HTTP-FLV, live HLS, an FLV, TS or MP4
+/// file) → the repairing ``RecordingPipeline`` → fragmented MP4 through libavformat.
 ///
-/// Each recording runs on a dedicated thread (download, parse and mux are blocking work), never on the
-/// cooperative pool. The file starts at the first video keyframe, with timestamps rebased to 0. Raising the
-/// ``StopSignal`` (or cancelling the calling task) ends the download within about 100 ms; the file is always
-/// finished (trailer written) before ``record(_:stop:onVideoArrival:)`` returns, whatever the end reason.
+/// Each recording runs on a dedicated thread (download, parse and mux are blocking work), never on the cooperative
+/// pool. A network source that fails after media arrived (a dropped connection, a stall caught by the watchdog) is
+/// reconnected for up to ``Options/reconnectWindow``, and what comes back is spliced into the same file with the gap
+/// recorded. Raising the `StopSignal` (or cancelling the calling task) ends the recording within about 100 ms; the
+/// current file is always finished (trailer written) before ``record(_:stop:cues:progress:onVideoArrival:)`` returns,
+/// whatever the end reason.
 public struct LiveStreamRecorder: Sendable {
-    /// Where to read and where to write.
+    /// Where to read, where to write, and how.
     public struct Options: Sendable {
-        /// The HTTP-FLV URL.
-        public var url: String
-        /// Request headers (User-Agent, Referer, Cookie).
+        /// An `http(s)` URL (HTTP-FLV, or HLS when the path ends in `.m3u8`) or a local file (FLV, TS, MP4 …).
+        public var source: String
+        /// Request headers (User-Agent, Referer, Cookie); URLs only.
         public var headers: [(name: String, value: String)]
-        /// Proxy URL, or `nil`.
+        /// Proxy URL, or `nil`; URLs only.
         public var proxy: String?
-        /// The MP4 to create.
+        /// The first MP4 file; later segments insert `-partN` before the extension.
         public var outputPath: String
-        /// Abort when no byte arrives for this long (the CDN stall watchdog).
+        /// The watchdog: a source that sends nothing for this long is treated as failed (and reconnected).
         public var stallTimeout: Duration
-        /// Write fragmented MP4 (crash-safe). Plain MP4 is only playable once finished.
-        public var fragmented: Bool
+        /// How long after a network failure the source is retried; what comes back within it is spliced into the same
+        /// file. Zero: never retry.
+        public var reconnectWindow: Duration
+        /// Fragment length, disk sync policy, timed-text track, HEVC sample entry.
+        public var output: MP4OutputOptions
+        /// Extra cuts by duration or size (parameter changes always cut).
+        public var segmenting: SegmentPolicy
+        /// Where to write the final ``RecordingStatistics`` as JSON, or `nil`.
+        public var statisticsPath: String?
 
-        /// Creates options with a 15 s stall watchdog and fragmented output.
+        /// Creates options: a 15 s stall watchdog, 30 s to reconnect, the default MP4 output, one file per recording.
         public init(
-            url: String, headers: [(name: String, value: String)] = [], proxy: String? = nil, outputPath: String,
-            stallTimeout: Duration = .seconds(15), fragmented: Bool = true
+            source: String, headers: [(name: String, value: String)] = [], proxy: String? = nil, outputPath: String,
+            stallTimeout: Duration = .seconds(15), reconnectWindow: Duration = .seconds(30),
+            output: MP4OutputOptions = .default, segmenting: SegmentPolicy = SegmentPolicy(), statisticsPath: String? = nil
         ) {
-            self.url = url
+            self.source = source
             self.headers = headers
             self.proxy = proxy
             self.outputPath = outputPath
             self.stallTimeout = stallTimeout
-            self.fragmented = fragmented
+            self.reconnectWindow = reconnectWindow
+            self.output = output
+            self.segmenting = segmenting
+            self.statisticsPath = statisticsPath
         }
     }
-
-    private let http = CurlHTTPClient()
 
     /// Creates a recorder.
     public init() {}
 
-    /// Downloads and records until the source ends, `stop` is raised or the task is cancelled.
+    /// Records until the source ends, `stop` is raised or the task is cancelled.
     ///
-    /// - Parameter onVideoArrival: called on the recording thread for every video frame written.
+    /// - Parameters:
+    ///   - cues: timed text to mux into the MP4's subtitle track (which exists only when this is given or
+    ///     ``MP4OutputOptions/subtitleTrack`` is set).
+    ///   - progress: receives statistics snapshots while recording.
+    ///   - onVideoArrival: called on the recording thread for every video frame written.
     /// - Returns: the summary; a source failure after media was written is reported in `endReason`, not thrown.
     /// - Throws: ``LiveMediaError`` or `CurlError` when nothing could be recorded (no file is left behind then).
     public func record(
         _ options: Options,
         stop: StopSignal = StopSignal(),
+        cues: TimedTextCueQueue? = nil,
+        progress: RecordingProgress? = nil,
         onVideoArrival: @escaping @Sendable (MediaArrival) -> Void = { _ in }
     ) async throws -> RecordingSummary {
         try await withTaskCancellationHandler {
-            try await runOnDedicatedThread(name: "recording") { [http] in
-                let session = RecordingSession(options: options, onVideoArrival: onVideoArrival)
-                var failure: (any Error)? = nil
-                do {
-                    _ = try http.stream(
-                        HTTPRequest(
-                            url: options.url, headers: options.headers, proxy: options.proxy, totalTimeout: nil,
-                            stallTimeout: options.stallTimeout
-                        ),
-                        stop: stop
-                    ) { bytes in try session.consume(bytes) }
-                } catch let error as CurlError where error.kind == .cancelled {
-                    session.endReason = .stopped
-                } catch {
-                    failure = error
-                }
-                return try session.finish(failure: failure)
+            try await runOnDedicatedThread(name: "recording") {
+                try Self.run(options, stop: stop, cues: cues, progress: progress, onVideoArrival: onVideoArrival)
             }
         } onCancel: {
             stop.stop()
         }
     }
-}
 
-/// The state of one recording, confined to its thread.
-private final class RecordingSession {
-    let options: LiveStreamRecorder.Options
-    let onVideoArrival: @Sendable (MediaArrival) -> Void
-    var parser = FLVTagParser()
-    let demuxer = FLVDemuxer()
-    var video: VideoConfiguration?
-    var audio: AACConfiguration?
-    var writer: MP4Writer?
-    var baseTimestamp: Int64 = 0
-    var lastDTS: [MediaPacket.Track: Int64] = [:]
-    var lastPTSEnd: Int64 = 0
-    var bytesReceived: Int64 = 0
-    var videoFrames = 0
-    var audioFrames = 0
-    var endReason: RecordingSummary.EndReason = .sourceEnded
-
-    init(options: LiveStreamRecorder.Options, onVideoArrival: @escaping @Sendable (MediaArrival) -> Void) {
-        self.options = options
-        self.onVideoArrival = onVideoArrival
+    private static func run(
+        _ options: Options, stop: StopSignal, cues: TimedTextCueQueue?, progress: RecordingProgress?,
+        onVideoArrival: @escaping @Sendable (MediaArrival) -> Void
+    ) throws -> RecordingSummary {
+        var output = options.output
+        if cues != nil { output.subtitleTrack = true }
+        let pipeline = RecordingPipeline(
+            settings: .init(outputPath: options.outputPath, segmenting: options.segmenting),
+            openOutput: { path, video, audio, inBand throws(LiveMediaError) in
+                var segmentOptions = output
+                segmentOptions.inBandParameterSets = output.inBandParameterSets || (inBand && video?.codec == .hevc)
+                return try MP4SegmentWriter(path: path, video: video, audio: audio, options: segmentOptions)
+            },
+            cues: cues, progress: progress, onVideoArrival: onVideoArrival
+        )
+        var endReason = RecordingSummary.EndReason.sourceEnded
+        var failure: (any Error)?
+        do {
+            endReason = try Self.read(options, stop: stop, into: pipeline)
+        } catch {
+            failure = error
+            endReason = .failed("\(error)")
+        }
+        let statistics: RecordingStatistics
+        do {
+            statistics = try pipeline.finish()
+        } catch {
+            // The trailer could not be written (a full disk): every fragment before it still plays.
+            guard pipeline.hasOutput else { throw failure ?? error }
+            endReason = .failed("\(error)")
+            statistics = pipeline.currentStatistics
+        }
+        guard pipeline.hasOutput else {
+            if let failure { throw failure }
+            throw LiveMediaError.noMedia(source: CurlError.redact(options.source))
+        }
+        if let path = options.statisticsPath { Self.writeStatistics(statistics, to: path) }
+        return RecordingSummary(
+            path: options.outputPath, endReason: endReason, duration: statistics.mediaDuration,
+            bytesWritten: statistics.bytesOut, bytesReceived: statistics.bytesIn, videoFrames: statistics.videoFrames,
+            audioFrames: statistics.audioFrames, sourceStartTimestamp: pipeline.sourceStartTimestamp,
+            video: pipeline.currentVideo, audio: pipeline.currentAudio, statistics: statistics
+        )
     }
 
-    func consume(_ bytes: UnsafeRawBufferPointer) throws {
-        self.bytesReceived += Int64(bytes.count)
-        for tag in try self.parser.push(bytes) {
-            switch try self.demuxer.demux(tag) {
-            case .videoConfiguration(let configuration)?:
-                self.video = configuration
-            case .audioConfiguration(let configuration)?:
-                self.audio = configuration
-            case .packet(let packet)?:
-                try self.write(packet)
-            case nil:
-                break
+    /// Reads the source into `pipeline`, reconnecting a network source within the reconnect window.
+    /// - Returns: why reading ended (`.sourceEnded` or `.stopped`).
+    /// - Throws: the source's error once it cannot be retried.
+    private static func read(
+        _ options: Options, stop: StopSignal, into pipeline: RecordingPipeline
+    ) throws
+        -> RecordingSummary.EndReason
+    {
+        let isNetwork = options.source.lowercased().hasPrefix("http://") || options.source.lowercased().hasPrefix("https://")
+        var failingSince: Date?
+        var attempt = 0
+        while true {
+            let input = try MediaInputs.open(
+                options.source, headers: options.headers, proxy: options.proxy, stallTimeout: options.stallTimeout
+            )
+            let bytesBefore = pipeline.currentStatistics.bytesIn
+            do {
+                try input.run(stop: stop, sink: pipeline)
+                return stop.isStopped ? .stopped : .sourceEnded
+            } catch let error as CurlError where error.kind == .cancelled || stop.isStopped {
+                return .stopped
+            } catch {
+                if stop.isStopped { return .stopped }
+                if pipeline.currentStatistics.bytesIn > bytesBefore {
+                    failingSince = nil
+                    attempt = 0
+                }
+                if let curl = error as? CurlError, case .httpStatus(404) = curl.kind, pipeline.hasOutput {
+                    return .sourceEnded  // the CDN no longer has the stream: the live is over
+                }
+                let since = failingSince ?? Date()
+                failingSince = since
+                guard isNetwork, pipeline.hasOutput, Self.isRetryable(error),
+                    Date().timeIntervalSince(since) < options.reconnectWindow.seconds
+                else { throw error }
+                try pipeline.receive(.discontinuity(reason: "\(error)"))
+                attempt += 1
+                let delay = min(4.0, 0.25 * pow(2, Double(attempt - 1)))
+                let until = Date().addingTimeInterval(delay)
+                while Date() < until, !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
+                if stop.isStopped { return .stopped }
             }
         }
     }
 
-    private func write(_ source: MediaPacket) throws {
-        if self.writer == nil {
-            // A file starts at a video keyframe, once the video configuration is known.
-            guard source.track == .video, source.isKeyframe, let video = self.video else { return }
-            self.writer = try MP4Writer(
-                path: self.options.outputPath, video: video, audio: self.audio, fragmented: self.options.fragmented
-            )
-            self.baseTimestamp = source.dts
+    /// Network failures, stalls, server errors and data damaged in transit are worth a reconnect; a refusal
+    /// (401/403: an expired signature) or a write failure is not.
+    private static func isRetryable(_ error: any Error) -> Bool {
+        if let curl = error as? CurlError {
+            switch curl.kind {
+            case .cancelled: return false
+            case .stalled, .transfer: return true
+            case .httpStatus(let status): return status >= 500 || status == 429
+            }
         }
-        guard let writer = self.writer, writer.hasTrack(source.track) else { return }
-        var packet = source
-        packet.dts -= self.baseTimestamp
-        packet.pts -= self.baseTimestamp
-        guard packet.dts >= 0 else { return }  // audio from before the first keyframe
-        // The muxer refuses non-increasing timestamps; nudge equal or regressing ones forward.
-        if let last = self.lastDTS[packet.track], packet.dts <= last {
-            let shift = last + 1 - packet.dts
-            packet.dts += shift
-            packet.pts += shift
-        }
-        self.lastDTS[packet.track] = packet.dts
-        let frameDuration: Int64 =
-            packet.track == .audio ? Int64(1024 * 1000 / max(self.audio?.sampleRate ?? 44100, 1)) : 0
-        try writer.write(packet, duration: frameDuration)
-        self.lastPTSEnd = max(self.lastPTSEnd, packet.pts + frameDuration)
-        if packet.track == .video {
-            self.videoFrames += 1
-            self.onVideoArrival(MediaArrival(mediaTime: Double(packet.pts) / 1000, wallClock: Date().timeIntervalSince1970))
-        } else {
-            self.audioFrames += 1
-        }
+        if let media = error as? LiveMediaError, case .malformedFLV = media { return true }
+        return false
     }
 
-    func finish(failure: (any Error)?) throws -> RecordingSummary {
-        guard let writer = self.writer else {
-            if let failure { throw failure }
-            throw LiveMediaError.noMedia(source: CurlError.redact(self.options.url))
+    private static func writeStatistics(_ statistics: RecordingStatistics, to path: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(statistics) {
+            FileManager.default.createFile(atPath: path, contents: data)
         }
-        if let failure { self.endReason = .failed("\(failure)") }
-        try writer.finish()
-        let size = (try? FileManager.default.attributesOfItem(atPath: writer.path)[.size] as? NSNumber)?.int64Value ?? 0
-        return RecordingSummary(
-            path: writer.path, endReason: self.endReason, duration: Double(self.lastPTSEnd) / 1000,
-            bytesWritten: size, bytesReceived: self.bytesReceived, videoFrames: self.videoFrames,
-            audioFrames: self.audioFrames, sourceStartTimestamp: self.baseTimestamp, video: self.video, audio: self.audio
-        )
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }

@@ -73,6 +73,11 @@ final class RecordingPipeline: MediaInputSink {
     /// The statistics so far (final after ``finish()``).
     var currentStatistics: RecordingStatistics { self.statistics }
 
+    /// The video parameters in force (the last file's).
+    var currentVideo: VideoConfiguration? { self.video }
+    /// The audio parameters in force (the last file's).
+    var currentAudio: AACConfiguration? { self.audio }
+
     /// Whether any file was started.
     var hasOutput: Bool { !self.statistics.segments.isEmpty }
 
@@ -412,12 +417,5 @@ final class RecordingPipeline: MediaInputSink {
         }
         self.publish()
         return self.statistics
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    fileprivate var seconds: Double {
-        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }

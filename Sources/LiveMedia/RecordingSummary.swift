@@ -10,7 +10,7 @@ public struct RecordingSummary: Sendable {
         case failed(String)
     }
 
-    /// The MP4 file.
+    /// The first MP4 file (later segments are listed in ``statistics``).
     public var path: String
     /// Why it ended.
     public var endReason: EndReason
@@ -30,4 +30,6 @@ public struct RecordingSummary: Sendable {
     public var video: VideoConfiguration?
     /// The audio configuration, if audio was recorded.
     public var audio: AACConfiguration?
+    /// Everything measured and repaired, and every segment file.
+    public var statistics: RecordingStatistics
 }

@@ -19,3 +19,5 @@ protocol SegmentOutput: AnyObject {
 typealias SegmentOutputFactory =
     (_ path: String, _ video: VideoConfiguration?, _ audio: AACConfiguration?, _ inBandParameterSets: Bool) throws(LiveMediaError) ->
     any SegmentOutput
+
+extension MP4SegmentWriter: SegmentOutput {}

@@ -101,7 +101,7 @@ public struct CreatorRecorder: Sendable {
         let stop = StopSignal()
         let endSeen = StreamEndFlag()
         let mediaOptions = LiveStreamRecorder.Options(
-            url: selection.url,
+            source: selection.url,
             headers: [
                 ("User-Agent", self.configuration.tiktok.userAgent), ("Referer", "https://www.tiktok.com/"),
                 ("Origin", "https://www.tiktok.com"),

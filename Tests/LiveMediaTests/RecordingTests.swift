@@ -49,7 +49,7 @@ import Testing
         let output = directory.appendingPathComponent("output.mp4").path
         let arrivals = ArrivalLog()
         let summary = try await LiveStreamRecorder().record(
-            .init(url: input.absoluteString, outputPath: output), onVideoArrival: { arrivals.append($0) }
+            .init(source: input.absoluteString, outputPath: output), onVideoArrival: { arrivals.append($0) }
         )
         #expect(summary.endReason == .sourceEnded)
         #expect(summary.videoFrames == videoFrames)
@@ -71,7 +71,7 @@ import Testing
         try Data("<html>Please wait...</html>".utf8).write(to: input)
         let output = directory.appendingPathComponent("output.mp4").path
         await #expect(throws: LiveMediaError.self) {
-            try await LiveStreamRecorder().record(.init(url: input.absoluteString, outputPath: output))
+            try await LiveStreamRecorder().record(.init(source: input.absoluteString, outputPath: output))
         }
         #expect(!FileManager.default.fileExists(atPath: output))
     }
