@@ -1,0 +1,51 @@
+import CurlTransport
+import Foundation
+
+/// Chooses the ``MediaInput`` for a location: a URL or a local file.
+public enum MediaInputs {
+    /// The input for `location`:
+    /// - an `http(s)` URL whose path ends in `.m3u8` → ``HLSInput``; any other `http(s)` URL → ``HTTPFLVInput``;
+    /// - a file path or `file://` URL whose name ends in `.flv` or whose first bytes are `FLV` → ``FLVFileInput``;
+    /// - any other existing file → ``LibAVDemuxInput`` (MPEG-TS, MP4, MKV …).
+    ///
+    /// `headers`, `proxy` and `stallTimeout` apply to URLs only.
+    /// - Throws: ``LiveMediaError`` naming the path when the file does not exist, or the scheme when it is neither
+    ///   http(s) nor a file.
+    public static func open(
+        _ location: String, headers: [(name: String, value: String)] = [], proxy: String? = nil,
+        stallTimeout: Duration = .seconds(15)
+    ) throws(LiveMediaError) -> any MediaInput {
+        let lowercased = location.lowercased()
+        if lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") {
+            let path = URL(string: location)?.path.lowercased() ?? lowercased.prefix { $0 != "?" }.lowercased()
+            if path.hasSuffix(".m3u8") {
+                return HLSInput(playlistURL: location, headers: headers, proxy: proxy, stallTimeout: stallTimeout)
+            }
+            return HTTPFLVInput(
+                request: HTTPRequest(url: location, headers: headers, proxy: proxy, totalTimeout: nil, stallTimeout: stallTimeout)
+            )
+        }
+        var path = location
+        if lowercased.hasPrefix("file://") {
+            path = URL(string: location)?.path ?? String(location.dropFirst("file://".count))
+        } else if let scheme = lowercased.firstRange(of: "://") {
+            throw .unsupportedCodec(
+                "the location scheme '\(lowercased[..<scheme.lowerBound])' in \(CurlError.redact(location)); use http(s):// or a file path")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw MediaInputFailure.missingFile(path)
+        }
+        if path.lowercased().hasSuffix(".flv") || Self.startsWithFLVSignature(path) {
+            return FLVFileInput(path: path)
+        }
+        return LibAVDemuxInput(path: path)
+    }
+
+    private static func startsWithFLVSignature(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 3)) ?? Data()
+        return Array(head) == [0x46, 0x4C, 0x56]
+    }
+}
