@@ -15,8 +15,12 @@ public struct MediaFileInspection: Sendable {
         public var height: Int
         /// Sample rate for audio, else 0.
         public var sampleRate: Int
-        /// Frames the decoder produced.
+        /// Frames the decoder produced (0 for subtitle streams, which are read, not decoded).
         public var decodedFrames: Int
+        /// The sample entry's four-character code, e.g. `avc1`, `hvc1`, `hev1`, `mp4a`, `tx3g` (empty if none).
+        public var codecTag: String
+        /// Packets (samples) the demuxer read from the stream.
+        public var packetCount: Int
     }
 
     /// libavformat's container name (`mov,mp4,m4a,3gp,3g2,mj2` for MP4).
@@ -27,6 +31,11 @@ public struct MediaFileInspection: Sendable {
     public var streams: [Stream]
     /// Packets the decoders rejected or reported as corrupt (0 for a clean file).
     public var decodeErrors: Int
+    /// The non-empty samples of every `mov_text` subtitle stream, in file order: start and end in seconds, and the
+    /// text. A sample's end is its start plus its duration; when the demuxer gives no duration (FFmpeg 5.1 never
+    /// does for samples in MP4 fragments), it is the next sample's start, or the end of the file for the last one:
+    /// exact for files whose samples are contiguous, as ``MP4SegmentWriter`` writes them.
+    public var cues: [TimedTextCue]
 }
 
 /// Opens a file with libavformat and decodes it completely, reporting streams, duration and decode errors.
@@ -60,7 +69,8 @@ public enum MediaFileInspector {
                 .init(
                     mediaType: mediaType, codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)),
                     width: Int(parameters.pointee.width), height: Int(parameters.pointee.height),
-                    sampleRate: Int(parameters.pointee.sample_rate), decodedFrames: 0
+                    sampleRate: Int(parameters.pointee.sample_rate), decodedFrames: 0,
+                    codecTag: Self.fourCC(parameters.pointee.codec_tag), packetCount: 0
                 )
             )
             var decoder: UnsafeMutablePointer<AVCodecContext>? = nil
@@ -76,6 +86,7 @@ public enum MediaFileInspector {
         }
 
         var errors = 0
+        var textSamples: [TextSample] = []
         guard let packet = av_packet_alloc(), let frame = av_frame_alloc() else {
             throw .libav(operation: "av_packet_alloc", code: ttr_av_error(ENOMEM), message: "out of memory")
         }
@@ -106,6 +117,13 @@ public enum MediaFileInspector {
                 break
             }
             let index = Int(packet.pointee.stream_index)
+            if index < streams.count {
+                streams[index].packetCount += 1
+                let stream = format.pointee.streams[index]!
+                if stream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_MOV_TEXT {
+                    textSamples.append(TextSample(packet, stream: index, timeBase: stream.pointee.time_base))
+                }
+            }
             if index < decoders.count, let decoder = decoders[index] {
                 if avcodec_send_packet(decoder, packet) < 0 { errors += 1 }
                 drain(index)
@@ -117,11 +135,57 @@ public enum MediaFileInspector {
             avcodec_send_packet(decoder, nil)
             drain(index)
         }
+        let duration = format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0
         return MediaFileInspection(
             formatName: String(cString: format.pointee.iformat.pointee.name),
-            duration: format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0,
+            duration: duration,
             streams: streams,
-            decodeErrors: errors
+            decodeErrors: errors,
+            cues: Self.cues(textSamples, fileEnd: duration)
         )
+    }
+
+    /// A libav codec tag as text (`MKTAG` order: the first character is the low byte); empty for 0.
+    private static func fourCC(_ tag: UInt32) -> String {
+        guard tag != 0 else { return "" }
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: tag >> (8 * $0)) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// One `mov_text` packet: its stream, start and duration in seconds (nil when the demuxer gave none), and
+    /// its text (16-bit big-endian length, then UTF-8; empty for a gap).
+    private struct TextSample {
+        var stream: Int
+        var start: Double
+        var duration: Double?
+        var text: String
+
+        init(_ packet: UnsafeMutablePointer<AVPacket>, stream: Int, timeBase: AVRational) {
+            let seconds = av_q2d(timeBase)
+            let time = packet.pointee.pts == ttr_av_nopts_value() ? packet.pointee.dts : packet.pointee.pts
+            self.stream = stream
+            self.start = Double(time) * seconds
+            self.duration = packet.pointee.duration > 0 ? Double(packet.pointee.duration) * seconds : nil
+            self.text = ""
+            if let data = packet.pointee.data, packet.pointee.size >= 2 {
+                let length = min(Int(data[0]) << 8 | Int(data[1]), Int(packet.pointee.size) - 2)
+                if length > 0 { self.text = String(decoding: UnsafeBufferPointer(start: data + 2, count: length), as: UTF8.self) }
+            }
+        }
+    }
+
+    /// The non-empty samples as cues, each ending at its start plus duration, else at the next sample of its
+    /// stream, else at `fileEnd`.
+    private static func cues(_ samples: [TextSample], fileEnd: Double) -> [TimedTextCue] {
+        var cues: [TimedTextCue] = []
+        var nextStart: [Int: Double] = [:]
+        for sample in samples.reversed() {
+            defer { nextStart[sample.stream] = sample.start }
+            guard !sample.text.isEmpty else { continue }
+            let end = sample.duration.map { sample.start + $0 } ?? nextStart[sample.stream] ?? max(fileEnd, sample.start)
+            cues.append(TimedTextCue(start: sample.start, end: end, text: sample.text))
+        }
+        cues.reverse()
+        return cues
     }
 }
