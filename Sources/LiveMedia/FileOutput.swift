@@ -85,10 +85,10 @@ final class FileOutput {
         return Int32(bytes.count)
     }
 
-    /// Keeps the first failure and cuts the file back to its last complete fragment.
-    private func fail(_ code: Int32, _ operation: String) {
+    /// Keeps the first failure; after a failed write, cuts the file back to its last complete fragment.
+    private func fail(_ code: Int32, _ operation: String, truncate: Bool = true) {
         if self.failure == nil { self.failure = Self.error(code, operation) }
-        if ftruncate(self.descriptor, off_t(self.fragmentStartOffset)) == 0 {
+        if truncate && ftruncate(self.descriptor, off_t(self.fragmentStartOffset)) == 0 {
             self.bytesWritten = self.fragmentStartOffset
         }
     }
@@ -107,7 +107,7 @@ final class FileOutput {
         while fsync(self.descriptor) != 0 {
             let code = errno
             if code == EINTR { continue }
-            self.fail(code, "syncing \(self.path) to disk")
+            self.fail(code, "syncing \(self.path) to disk", truncate: false)
             throw self.failure!
         }
         self.syncCount += 1

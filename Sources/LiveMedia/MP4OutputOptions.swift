@@ -1,8 +1,9 @@
 /// How a recording's MP4 file is written: fragment length, when it is synced to disk, whether it carries a
 /// timed-text track, and which sample entry HEVC gets.
-public struct MP4OutputOptions: Sendable {
+public struct MP4OutputOptions: Sendable, Equatable {
     /// The shortest fragment. A fragment starts at the first video keyframe at least this long after the start of
-    /// the previous one (audio-only files: at the first audio frame that long after). A crash or a full disk loses
+    /// the previous one (audio-only files: at the first audio frame that long after). A GOP longer than this
+    /// makes longer fragments: fragments always start at keyframes, so every fragment can be decoded and seeked to. A crash or a full disk loses
     /// at most the fragment being written.
     public var fragmentDuration: Duration
     /// When the file is synced to stable storage.

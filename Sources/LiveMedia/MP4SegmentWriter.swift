@@ -32,6 +32,7 @@ final class MP4SegmentWriter {
     private var timeBases: [AVRational] = []
     private var timedText = TimedTextTrack()
     private var sampleBuffer: [UInt8] = []
+    /// End (ms) of the media the timed text is clipped to: the video's, or the audio's in an audio-only file.
     private var mediaEnd: Int64 = 0
     private var lastSync: ContinuousClock.Instant
     private var failure: LiveMediaError?
@@ -113,8 +114,12 @@ final class MP4SegmentWriter {
         var dictionary: OpaquePointer? = nil
         defer { av_dict_free(&dictionary) }
         av_dict_set(&dictionary, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0)
-        let microseconds = options.fragmentDuration / .microseconds(1)
-        av_dict_set(&dictionary, "min_frag_duration", String(Int64(max(0, microseconds.rounded()))), 0)
+        let microseconds = String(Int64(max(0, (options.fragmentDuration / .microseconds(1)).rounded())))
+        av_dict_set(&dictionary, "min_frag_duration", microseconds, 0)
+        if video == nil {
+            // No keyframes to cut at: cut audio-only files by duration instead.
+            av_dict_set(&dictionary, "frag_duration", microseconds, 0)
+        }
         try self.checkOutput(avformat_write_header(context, &dictionary), "writing the MP4 header of \(path)")
         if self.subtitleStream >= 0 {
             // The `tx3g` sample entry is written; now hide the codec from libavformat 5.1's mov_text gap filling.
@@ -210,7 +215,9 @@ final class MP4SegmentWriter {
             self.send(index, data, dts: media.dts, pts: media.pts, duration: duration, keyframe: media.isKeyframe)
         }
         try self.checkOutput(result, "writing a \(media.track == .video ? "video" : "audio") packet to \(self.path)")
-        self.mediaEnd = max(self.mediaEnd, media.pts + max(duration, 0))
+        if media.track == .video || self.videoStream < 0 {
+            self.mediaEnd = max(self.mediaEnd, media.pts + max(duration, 0))
+        }
         try self.syncIfDue()
     }
 
