@@ -136,6 +136,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "livemedia-bench",
+            dependencies: ["LiveMedia", "CurlTransport"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "tiktoklive-bench",
             dependencies: [
                 "TikTokLive",
