@@ -3,20 +3,29 @@ import CLibAVShims
 import Foundation
 
 /// Encodes a synthetic live source in-process with libavcodec: a moving test pattern with the frame's media
-/// time drawn in the picture (H.264 through libx264) and a tone with a beep every second (AAC).
+/// time drawn in the picture (H.264 through libx264 or HEVC through libx265) and a tone with a beep every second (AAC).
 ///
-/// The simulator's CDN serves it as a live stream; the drawn time lets a person check chat sync by eye.
-/// Not thread-safe: use one instance from one thread. Encoding is real CPU work (blocking); call it off the
-/// cooperative pool.
+/// The simulator's CDN serves it as a live stream; the drawn time lets a person check chat sync by eye. The picture
+/// size can change mid-stream (``changeResolution(width:height:)``), as when a guest joins a TikTok live. Not
+/// thread-safe: use one instance from one thread. Encoding is real CPU work (blocking); call it off the cooperative
+/// pool.
 public final class TestPatternEncoder {
-    /// Picture width in pixels.
-    public let width: Int
-    /// Picture height in pixels.
-    public let height: Int
+    /// The video codec.
+    public let codec: VideoConfiguration.Codec
+    /// Picture width in pixels (changes with ``changeResolution(width:height:)``).
+    public private(set) var width: Int
+    /// Picture height in pixels (changes with ``changeResolution(width:height:)``).
+    public private(set) var height: Int
     /// Frames per second.
     public let framesPerSecond: Int
-    /// The H.264 `avcC` record for the FLV sequence header.
-    public private(set) var avcC: [UInt8] = []
+    /// Target video bitrate in bit/s (constant, with filler data).
+    public let videoBitrate: Int
+    /// The media time (ms) of the first frame: 0, or later for an encoder that joins a running live.
+    public let startTime: Int64
+    /// The video decoder configuration (`avcC` or `hvcC` and its parameter sets) for the current picture size.
+    public private(set) var videoConfiguration: VideoConfiguration
+    /// The H.264 `avcC` record for the FLV sequence header; empty for HEVC (use ``videoConfiguration``).
+    public var avcC: [UInt8] { self.codec == .h264 ? self.videoConfiguration.decoderConfigurationRecord : [] }
     /// The AAC AudioSpecificConfig for the FLV sequence header.
     public private(set) var audioSpecificConfig: [UInt8] = []
 
@@ -26,24 +35,37 @@ public final class TestPatternEncoder {
     private var audioFrame: UnsafeMutablePointer<AVFrame>?
     private let packet: UnsafeMutablePointer<AVPacket>
     private var background: [[UInt8]] = []
-    private var nextVideoFrame: Int64 = 0
-    private var nextAudioSample: Int64 = 0
+    private var nextVideoFrame: Int64
+    private var nextAudioSample: Int64
     private let audioSampleRate: Int32 = 44100
 
     /// Opens the encoders.
-    /// - Throws: ``LiveMediaError/encoderUnavailable(_:)`` without libx264, or a libav error.
-    public init(width: Int = 640, height: Int = 360, framesPerSecond: Int = 30, videoBitrate: Int = 2_000_000) throws(LiveMediaError) {
+    /// - Parameters:
+    ///   - codec: H.264 (libx264, `veryfast`) or HEVC (libx265, `ultrafast`); both zero-latency, no B-frames, 2 s GOP.
+    ///   - startTime: media time (ms) of the first frame and audio sample; packets start there.
+    /// - Throws: ``LiveMediaError/encoderUnavailable(_:)`` without libx264/libx265, or a libav error.
+    public init(
+        codec: VideoConfiguration.Codec = .h264, width: Int = 640, height: Int = 360, framesPerSecond: Int = 30,
+        videoBitrate: Int = 2_000_000, startTime: Int64 = 0
+    ) throws(LiveMediaError) {
         _ = LibAVLogging.quiet
+        self.codec = codec
         self.width = width
         self.height = height
         self.framesPerSecond = framesPerSecond
+        self.videoBitrate = videoBitrate
+        self.startTime = max(0, startTime)
+        self.nextVideoFrame = (self.startTime * Int64(framesPerSecond) + 999) / 1000
+        self.nextAudioSample = self.startTime * Int64(self.audioSampleRate) / 1000
         guard let packet = av_packet_alloc() else {
             throw .libav(operation: "av_packet_alloc", code: ttr_av_error(ENOMEM), message: "out of memory")
         }
         self.packet = packet
-        try self.openVideo(bitrate: videoBitrate)
+        // Replaced by openVideo before init returns.
+        self.videoConfiguration = VideoConfiguration(
+            codec: codec, record: [], width: width, height: height, profile: 0, level: 0, parameterSets: [])
+        try self.openVideo()
         try self.openAudio()
-        self.background = Self.makeBackground(width: width, height: height)
     }
 
     deinit {
@@ -55,8 +77,20 @@ public final class TestPatternEncoder {
         av_packet_free(&packet)
     }
 
-    private func openVideo(bitrate: Int) throws(LiveMediaError) {
-        guard let codec = avcodec_find_encoder_by_name("libx264") else { throw .encoderUnavailable("libx264") }
+    /// Re-opens the video encoder at a new picture size. The next frame is a keyframe with new parameter sets
+    /// (``videoConfiguration``); timestamps and the drawn media time go on; audio is untouched.
+    /// - Throws: a libav error when the encoder cannot be re-opened at that size (the old one is gone then).
+    public func changeResolution(width: Int, height: Int) throws(LiveMediaError) {
+        avcodec_free_context(&self.video)
+        av_frame_free(&self.videoFrame)
+        self.width = width
+        self.height = height
+        try self.openVideo()
+    }
+
+    private func openVideo() throws(LiveMediaError) {
+        let encoderName = self.codec == .h264 ? "libx264" : "libx265"
+        guard let codec = avcodec_find_encoder_by_name(encoderName) else { throw .encoderUnavailable(encoderName) }
         guard let context = avcodec_alloc_context3(codec), let frame = av_frame_alloc() else {
             throw .libav(operation: "avcodec_alloc_context3", code: ttr_av_error(ENOMEM), message: "out of memory")
         }
@@ -71,23 +105,40 @@ public final class TestPatternEncoder {
         context.pointee.max_b_frames = 0
         // Constant bitrate with filler data: a mostly static test pattern would otherwise shrink to a few kbit/s,
         // and a live stream's cost (network, parsing, muxing, disk) scales with its byte rate.
-        context.pointee.bit_rate = Int64(bitrate)
-        context.pointee.rc_max_rate = Int64(bitrate)
-        context.pointee.rc_buffer_size = Int32(bitrate)
+        context.pointee.bit_rate = Int64(self.videoBitrate)
+        context.pointee.rc_max_rate = Int64(self.videoBitrate)
+        context.pointee.rc_buffer_size = Int32(self.videoBitrate)
         context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
-        av_opt_set(context.pointee.priv_data, "preset", "veryfast", 0)
-        av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
-        av_opt_set(context.pointee.priv_data, "x264-params", "nal-hrd=cbr", 0)
-        try check(avcodec_open2(context, codec, nil), "opening the libx264 encoder")
-        let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
-        guard let record = extradata.first == 1 ? extradata : H264Configuration.avcC(fromAnnexB: extradata) else {
-            throw .libav(operation: "libx264 global header", code: -1, message: "no SPS/PPS in the encoder's extradata")
+        if self.codec == .h264 {
+            av_opt_set(context.pointee.priv_data, "preset", "veryfast", 0)
+            av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
+            av_opt_set(context.pointee.priv_data, "x264-params", "nal-hrd=cbr", 0)
+        } else {
+            let keyint = self.framesPerSecond * 2
+            av_opt_set(context.pointee.priv_data, "preset", "ultrafast", 0)
+            av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
+            av_opt_set(
+                context.pointee.priv_data, "x265-params",
+                "keyint=\(keyint):min-keyint=\(keyint):scenecut=0:bframes=0:repeat-headers=0:info=0:log-level=none", 0)
         }
-        self.avcC = record
+        try check(avcodec_open2(context, codec, nil), "opening the \(encoderName) encoder")
+        let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
+        if self.codec == .h264, extradata.first == 1 {
+            self.videoConfiguration = try VideoConfiguration(avcC: extradata)
+        } else {
+            let parameterSets = AnnexB.nalUnits(extradata).map { Array($0) }
+            guard !parameterSets.isEmpty else {
+                throw .libav(operation: "\(encoderName) global header", code: -1, message: "no parameter sets in the encoder's extradata")
+            }
+            self.videoConfiguration =
+                self.codec == .h264
+                ? try VideoConfiguration.h264(parameterSets: parameterSets) : try VideoConfiguration.hevc(parameterSets: parameterSets)
+        }
         frame.pointee.width = Int32(self.width)
         frame.pointee.height = Int32(self.height)
         frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
         try check(av_frame_get_buffer(frame, 0), "allocating a video frame")
+        self.background = Self.makeBackground(width: self.width, height: self.height)
     }
 
     private func openAudio() throws(LiveMediaError) {

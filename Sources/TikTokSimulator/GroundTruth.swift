@@ -7,7 +7,8 @@ import Synchronization
 /// `t` (simulator wall clock, Unix ms), `kind`, and the kind's fields:
 /// - `event`: `msgId` (string), `type`, `createTime` (Unix ms), `mediaTime` (seconds of video on air), `roomId` (string,
 ///   when known), `comment` (chat only);
-/// - `fault`: `name` (as in ``faults``);
+/// - `fault`: `name` (as in ``faults``), and `mediaTimestamp` (ms in the stream) for a fault that happens at a point in
+///   the video, such as `cdn.resolutionChange`;
 /// - `streamStart` / `streamEnd`: `stream` (index in ``servedStreams``), `roomId`, `firstTimestamp`, and at the end
 ///   `lastTimestamp` (media ms; absent when no media was sent);
 /// - `request`: `method`, `path` (no query), `query` (only the non-secret identifying parameters), `status`, and
@@ -107,10 +108,13 @@ public final class GroundTruth: Sendable {
     }
 
     /// Records an injected fault; when it happens while answering an HTTP request, the request's record names it.
-    func recordFault(_ name: String) {
+    /// `mediaTimestamp`: where in the stream it happened (ms), for faults in the video itself.
+    func recordFault(_ name: String, mediaTimestamp: Int64? = nil) {
         self.state.withLock { $0.faults.append(name) }
         GroundTruthMiddleware.currentRequest?.noteFault(name)
-        self.log("fault", ["name": name])
+        var fields: [String: Any] = ["name": name]
+        if let mediaTimestamp { fields["mediaTimestamp"] = mediaTimestamp }
+        self.log("fault", fields)
     }
 
     func recordSocketOpened() {

@@ -4,13 +4,16 @@ import LiveMedia
 import Logging
 import Synchronization
 
-/// One live video feed: a real-time test-pattern encoder and the CDN viewers subscribed to it.
+/// One live video feed: test-pattern video in one codec, and the CDN viewers subscribed to it.
 ///
-/// The encoder runs on its own thread, paced by the wall clock (frame `n` is encoded at `start + n/fps`). Like
-/// a real CDN edge, a new viewer first gets the FLV header, the sequence headers and the current GOP (so it can
-/// start at a keyframe, in a burst), then live tags. ``stop()`` ends every viewer's response. ``CDNFaults`` bend this
-/// on demand: see ``subscribe(duplicatePreviousGOP:burstSeconds:)``, ``serve(_:faults:connectedAt:write:)`` and
-/// ``watchTimestampJumps(from:groundTruth:)``.
+/// The video comes from one of two sources (``SimulatorScenario/Encoder``): in `live` mode a real-time encoder on its
+/// own thread, paced by the wall clock (the frame at media time `t` is encoded at `startWallClock + t`); in `loop`
+/// mode a ``LoopedGOP`` shared by every broadcast of the same settings, sent again and again with rewritten timestamps
+/// by the shared ``LoopPacer``. Like a real CDN edge, a new viewer first gets the FLV header, the current sequence
+/// headers and the current GOP (so it can start at a keyframe, in a burst), then live tags. ``stop()`` ends every
+/// viewer's response. ``changeResolution(width:height:announce:groundTruth:)`` changes the picture size mid-stream.
+/// ``CDNFaults`` bend this on demand: see ``subscribe(duplicatePreviousGOP:burstSeconds:)``,
+/// ``serve(_:faults:connectedAt:write:)`` and ``watchTimestampJumps(from:groundTruth:)``.
 final class LiveBroadcast: Sendable {
     /// A run of FLV bytes with the media timestamps it covers.
     struct Chunk: Sendable {
@@ -27,12 +30,37 @@ final class LiveBroadcast: Sendable {
         var groundTruth: GroundTruth
     }
 
+    /// A picture size change waiting for the next frame.
+    private struct PendingChange: Sendable {
+        var width: Int
+        var height: Int
+        var announce: ScenarioStep.ResolutionChange.Announcement
+        var groundTruth: GroundTruth?
+        /// The GOP at the new size, in loop mode.
+        var gop: LoopedGOP?
+
+        var faultName: String { "cdn.resolutionChange \(self.width)x\(self.height) \(self.announce.rawValue)" }
+    }
+
+    /// Where a looping broadcast is in its GOP.
+    private struct LoopCursor: Sendable {
+        var gop: LoopedGOP
+        /// The broadcast-wide index of the frame where the current pass through the GOP started.
+        var passStartFrame: Int64
+        /// The broadcast-wide index of the next frame to send (due at `startWallClock + index / fps`).
+        var nextFrame: Int64
+    }
+
     private struct State {
         var sequenceHeaders: [UInt8] = []
         var currentGOP: [Chunk] = []
         /// Finished GOPs before the current one, oldest first, covering at most ``historyLimit`` seconds.
         var previousGOPs: [[Chunk]] = []
         var jumpSource: JumpSource?
+        /// Added to every timestamp from now on: the sum of the timestamp jumps so far.
+        var timestampOffset: Int64 = 0
+        var pendingChange: PendingChange?
+        var loop: LoopCursor?
         var viewers: [Int: AsyncStream<Chunk>.Continuation] = [:]
         var nextViewerID = 0
         var ended = false
@@ -42,29 +70,76 @@ final class LiveBroadcast: Sendable {
     private let stopSignal = StopSignal()
     /// Wall-clock Unix time (seconds) of media time 0.
     let startWallClock: Double
+    /// The settings the broadcast started with (codec and HEVC form never change; the size may).
+    let video: SimulatorScenario.Video
+    /// Live encoder or GOP loop.
+    let encoder: SimulatorScenario.Encoder
 
-    /// Starts encoding immediately on a dedicated thread.
-    init(logger: Logger) throws {
-        let encoder = try TestPatternEncoder()
-        let start = Date().timeIntervalSince1970
-        self.startWallClock = start
-        self.state.withLock { state in
-            state.sequenceHeaders =
-                FLVTagWriter.fileHeader
-                + FLVTagWriter.tag(kind: .video, timestamp: 0, body: FLVTagWriter.avcSequenceHeader(encoder.avcC))
-                + FLVTagWriter.tag(kind: .audio, timestamp: 0, body: FLVTagWriter.aacSequenceHeader(encoder.audioSpecificConfig))
-        }
-        let box = EncoderBox(encoder)
-        let thread = Thread { [self] in
-            do {
-                try self.encodeLoop(box.encoder, start: start)
-            } catch {
-                logger.error("simulator encoder failed", metadata: ["error": "\(error)"])
+    private init(video: SimulatorScenario.Video, encoder: SimulatorScenario.Encoder, startWallClock: Double, headers: [UInt8]) {
+        self.video = video
+        self.encoder = encoder
+        self.startWallClock = startWallClock
+        self.state.withLock { $0.sequenceHeaders = headers }
+    }
+
+    /// Starts a broadcast of `video` at once: in `live` mode an encoder on a dedicated thread, in `loop` mode (once
+    /// the shared GOP is encoded, on its own thread) on the ``LoopPacer``.
+    /// - Parameter startWallClock: Unix time of media time 0; give an earlier one to join a running live's timeline
+    ///   (another codec of the same room), so timestamps and the drawn time match it. Default: now.
+    /// - Throws: ``LiveMediaError`` when the encoder cannot start.
+    static func start(
+        video: SimulatorScenario.Video, encoder: SimulatorScenario.Encoder, startWallClock: Double? = nil, logger: Logger
+    ) async throws -> LiveBroadcast {
+        switch encoder {
+        case .live:
+            let start = startWallClock ?? Date().timeIntervalSince1970
+            let elapsed = Int64(max(0, Date().timeIntervalSince1970 - start) * 1000)
+            let source = try TestPatternEncoder(
+                codec: video.codec, width: video.width, height: video.height, framesPerSecond: video.framesPerSecond,
+                videoBitrate: video.bitrate, startTime: elapsed)
+            let headers = FLVChunkBuilder.headers(
+                video, configuration: source.videoConfiguration, audioSpecificConfig: source.audioSpecificConfig)
+            let broadcast = LiveBroadcast(video: video, encoder: encoder, startWallClock: start, headers: headers)
+            let box = EncoderBox(source)
+            let thread = Thread { [broadcast] in
+                do {
+                    try broadcast.encodeLoop(box.encoder)
+                } catch {
+                    logger.error("simulator encoder failed", metadata: ["error": "\(error)"])
+                }
+                broadcast.endViewers()
             }
-            self.endViewers()
+            thread.name = "sim-encoder"
+            thread.start()
+            return broadcast
+        case .loop:
+            let gop = try await LoopedGOP.shared(for: video)
+            let start = startWallClock ?? Date().timeIntervalSince1970
+            let broadcast = LiveBroadcast(video: video, encoder: encoder, startWallClock: start, headers: gop.headers)
+            let fps = Double(video.framesPerSecond)
+            let first = Int64(((Date().timeIntervalSince1970 - start) * fps).rounded(.up))
+            broadcast.state.withLock { $0.loop = LoopCursor(gop: gop, passStartFrame: max(0, first), nextFrame: max(0, first)) }
+            LoopPacer.shared.add(broadcast)
+            return broadcast
         }
-        thread.name = "sim-encoder"
-        thread.start()
+    }
+
+    /// Changes the picture size at the next frame, a keyframe carrying the new parameter sets in-band; with
+    /// `announce: .sequenceHeader` a new sequence header tag goes just before it. New viewers get the new sequence
+    /// header either way. Logged in `groundTruth` (if given) as `cdn.resolutionChange WxH <announce>` with the
+    /// keyframe's timestamp when it goes out. In loop mode, waits until the GOP at the new size is encoded.
+    /// - Throws: ``LiveMediaError`` when the loop GOP at the new size cannot be encoded.
+    func changeResolution(
+        width: Int, height: Int, announce: ScenarioStep.ResolutionChange.Announcement, groundTruth: GroundTruth?
+    ) async throws {
+        var change = PendingChange(width: width, height: height, announce: announce, groundTruth: groundTruth)
+        if self.encoder == .loop {
+            var video = self.video
+            video.width = width
+            video.height = height
+            change.gop = try await LoopedGOP.shared(for: video)
+        }
+        self.state.withLock { $0.pendingChange = change }
     }
 
     /// Ends the broadcast: the encoder stops and every viewer's stream finishes.
@@ -160,53 +235,127 @@ final class LiveBroadcast: Sendable {
         }
     }
 
-    private func encodeLoop(_ encoder: TestPatternEncoder, start: Double) throws {
-        var frame: Int64 = 0
-        var timestampOffset: Int64 = 0
+    private func encodeLoop(_ encoder: TestPatternEncoder) throws {
+        // A change applied to the encoder whose keyframe has not gone out yet.
+        var changed: PendingChange?
         while !self.stopSignal.isStopped {
-            let due = start + Double(frame) / Double(encoder.framesPerSecond)
+            let due = self.startWallClock + Double(encoder.nextVideoTime) / 1000
             let wait = due - Date().timeIntervalSince1970
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            if let change = self.state.withLock({ state in
+                defer { state.pendingChange = nil }; return state.pendingChange
+            }) {
+                try encoder.changeResolution(width: change.width, height: change.height)
+                changed = change
+            }
             let packets = try encoder.encodeNextFrame()
-            frame += 1
-            if let source = self.state.withLock({ $0.jumpSource }), let jump = source.faults.takeTimestampJump() {
-                timestampOffset += jump
-                source.groundTruth.recordFault("cdn.timestampJump")
-            }
-            var isKeyframe = false
-            var chunk = Chunk(bytes: [], encodedAt: Date().timeIntervalSince1970)
-            // FLV timestamps are unsigned: drop the encoder's priming packets from before media time 0.
-            for packet in packets where packet.dts >= 0 {
-                let timestamp = packet.dts + timestampOffset
-                let body: [UInt8]
-                let kind: FLVTag.Kind
-                if packet.track == .video {
-                    isKeyframe = isKeyframe || packet.isKeyframe
-                    kind = .video
-                    body = FLVTagWriter.avcFrame(packet.data, keyframe: packet.isKeyframe, compositionTime: Int32(packet.pts - packet.dts))
-                } else {
-                    kind = .audio
-                    body = FLVTagWriter.aacFrame(packet.data)
+            let offset = self.takeTimestampJumps()
+            let tags = FLVChunkBuilder.tags(
+                packets, video: self.video, offset: offset, minimumDTS: encoder.startTime,
+                inBand: changed == nil ? nil : encoder.videoConfiguration)
+            guard !tags.bytes.isEmpty else { continue }
+            var prefix: [UInt8] = []
+            var headers: [UInt8]?
+            if let change = changed, tags.isKeyframe, let timestamp = tags.firstTimestamp {
+                if change.announce == .sequenceHeader {
+                    prefix = FLVChunkBuilder.videoSequenceHeader(
+                        self.video, configuration: encoder.videoConfiguration, timestamp: timestamp)
                 }
-                chunk.bytes += FLVTagWriter.tag(kind: kind, timestamp: UInt32(truncatingIfNeeded: timestamp), body: body)
-                chunk.firstTimestamp = chunk.firstTimestamp ?? timestamp
-                chunk.lastTimestamp = timestamp
+                headers = FLVChunkBuilder.headers(
+                    self.video, configuration: encoder.videoConfiguration, audioSpecificConfig: encoder.audioSpecificConfig)
+                change.groundTruth?.recordFault(change.faultName, mediaTimestamp: timestamp)
+                changed = nil
             }
-            guard !chunk.bytes.isEmpty else { continue }
+            let chunk = Chunk(
+                bytes: prefix + tags.bytes, firstTimestamp: tags.firstTimestamp, lastTimestamp: tags.lastTimestamp,
+                encodedAt: Date().timeIntervalSince1970)
             self.state.withLock { state in
-                if isKeyframe {
-                    if !state.currentGOP.isEmpty { state.previousGOPs.append(state.currentGOP) }
-                    let oldest = (chunk.encodedAt ?? 0) - Self.historyLimit
-                    state.previousGOPs.removeAll { ($0.last?.encodedAt ?? 0) < oldest }
-                    state.currentGOP = []
+                if let headers { state.sequenceHeaders = headers }
+                Self.publish(chunk, isKeyframe: tags.isKeyframe, into: &state)
+            }
+        }
+    }
+
+    /// Sends every frame of a looping broadcast that is due at `now` (at most a second's worth; a broadcast further
+    /// behind skips ahead). Called by the ``LoopPacer``.
+    /// - Returns: `false` once the broadcast has stopped (its viewers are ended then).
+    func advanceLoop(now: Double) -> Bool {
+        guard !self.stopSignal.isStopped else {
+            self.endViewers()
+            return false
+        }
+        let fps = Int64(self.video.framesPerSecond)
+        let due = Int64(((now - self.startWallClock) * Double(fps)).rounded(.down))
+        guard self.state.withLock({ ($0.loop?.nextFrame ?? Int64.max) <= due }) else { return true }
+        var applied: PendingChange?
+        var appliedAt: Int64 = 0
+        self.state.withLock { state in
+            guard var cursor = state.loop else { return }
+            var sent: Int64 = 0
+            while cursor.nextFrame <= due, sent < fps {
+                if let jump = state.jumpSource, let milliseconds = jump.faults.takeTimestampJump() {
+                    state.timestampOffset += milliseconds
+                    jump.groundTruth.recordFault("cdn.timestampJump")
                 }
-                state.currentGOP.append(chunk)
-                for (id, viewer) in state.viewers {
-                    if case .dropped = viewer.yield(chunk) {
-                        viewer.finish()
-                        state.viewers[id] = nil
+                var frame: LoopedGOP.Frame
+                var prefix: [UInt8] = []
+                if let change = state.pendingChange, let gop = change.gop {
+                    state.pendingChange = nil
+                    cursor.gop = gop
+                    cursor.passStartFrame = cursor.nextFrame
+                    frame = gop.firstFrameWithParameterSets
+                    let base = cursor.passStartFrame * 1000 / fps + state.timestampOffset
+                    if change.announce == .sequenceHeader {
+                        prefix = FLVChunkBuilder.videoSequenceHeader(gop.video, configuration: gop.configuration, timestamp: base)
                     }
+                    state.sequenceHeaders = gop.headers
+                    (applied, appliedAt) = (change, base)
+                } else {
+                    if cursor.nextFrame - cursor.passStartFrame >= Int64(cursor.gop.frames.count) {
+                        cursor.passStartFrame = cursor.nextFrame
+                    }
+                    frame = cursor.gop.frames[Int(cursor.nextFrame - cursor.passStartFrame)]
                 }
+                let base = cursor.passStartFrame * 1000 / fps + state.timestampOffset
+                let chunk = Chunk(
+                    bytes: prefix + frame.bytes(at: base), firstTimestamp: frame.tags.firstTimestamp.map { $0 + base },
+                    lastTimestamp: frame.tags.lastTimestamp.map { $0 + base }, encodedAt: now)
+                Self.publish(chunk, isKeyframe: frame.tags.isKeyframe, into: &state)
+                cursor.nextFrame += 1
+                sent += 1
+            }
+            // Over a second behind (an overloaded machine): skip to now rather than burst.
+            if cursor.nextFrame <= due { cursor.nextFrame = due + 1 }
+            state.loop = cursor
+        }
+        if let applied { applied.groundTruth?.recordFault(applied.faultName, mediaTimestamp: appliedAt) }
+        return true
+    }
+
+    /// Applies pending timestamp jumps (logging each) and returns the total offset to add to timestamps.
+    private func takeTimestampJumps() -> Int64 {
+        guard let source = self.state.withLock({ $0.jumpSource }) else { return self.state.withLock { $0.timestampOffset } }
+        let jump = source.faults.takeTimestampJump()
+        if jump != nil { source.groundTruth.recordFault("cdn.timestampJump") }
+        return self.state.withLock { state in
+            state.timestampOffset += jump ?? 0
+            return state.timestampOffset
+        }
+    }
+
+    /// Hands `chunk` to every viewer and files it in the current GOP (a keyframe starts a new one).
+    private static func publish(_ chunk: Chunk, isKeyframe: Bool, into state: inout State) {
+        if isKeyframe {
+            if !state.currentGOP.isEmpty { state.previousGOPs.append(state.currentGOP) }
+            let oldest = (chunk.encodedAt ?? 0) - Self.historyLimit
+            state.previousGOPs.removeAll { ($0.last?.encodedAt ?? 0) < oldest }
+            state.currentGOP = []
+        }
+        state.currentGOP.append(chunk)
+        for (id, viewer) in state.viewers {
+            if case .dropped = viewer.yield(chunk) {
+                viewer.finish()
+                state.viewers[id] = nil
             }
         }
     }

@@ -20,7 +20,7 @@ struct ScenarioPlayer: Sendable {
     }
 
     /// Plays `steps` (in time order), then waits for running chat and gift streaks.
-    /// - Throws: `CancellationError`, or when the video of a `live` step cannot start.
+    /// - Throws: `CancellationError`, or when the video of a `live` step cannot start or change size.
     func play(_ steps: [ScenarioStep]) async throws {
         let start = ContinuousClock.now
         var counters = Counters()
@@ -32,6 +32,12 @@ struct ScenarioPlayer: Sendable {
                     group.addTask { try await self.chat(run) }
                 case .gift(let streak):
                     group.addTask { try await self.gift(streak) }
+                case .live:
+                    counters.events += 1
+                    try await self.room.goLive(logger: self.simulator.logger)
+                    self.simulator.logger.info("simulated live started", metadata: ["creator": "\(self.room.creator.uniqueID)"])
+                case .resolution(let change):
+                    try await self.room.changeResolution(change)
                 case .end(let action):
                     await self.room.end(action: action, linger: .milliseconds(500))
                     self.simulator.logger.info("simulated live ended", metadata: ["creator": "\(self.room.creator.uniqueID)"])
@@ -48,9 +54,6 @@ struct ScenarioPlayer: Sendable {
         counters.events += 1
         let viewer = ChatScript.user(counters.events)
         switch action {
-        case .live:
-            try room.goLive(logger: self.simulator.logger)
-            self.simulator.logger.info("simulated live started", metadata: ["creator": "\(room.creator.uniqueID)"])
         case .pause:
             room.pushControl(action: 1)
         case .resume:
@@ -110,7 +113,7 @@ struct ScenarioPlayer: Sendable {
             for fault in faults { self.simulator.transportFaults.failNextSignerFetches(fault) }
         case .rejectHandshakes(let rejections):
             for rejection in rejections { self.simulator.transportFaults.rejectNextHandshakes(rejection) }
-        case .chat, .gift, .end:
+        case .live, .chat, .gift, .end, .resolution:
             break
         }
     }

@@ -53,6 +53,21 @@ extension ScenarioFileReader {
                 throw self.error(value, "roomIdChange must be a positive room id (write it as a string), not `\(text)`")
             }
             return .roomIDChange(roomID)
+        case "resolution":
+            var fields = try Fields(value, "resolution", reader: self)
+            let size = try self.pictureSize(fields.take("width"), fields.take("height"), in: value, default: (0, 0))
+            guard size != (0, 0) else { throw self.error(value, "resolution needs `width:` and `height:`") }
+            let announceNode = fields.take("announce")
+            try fields.finish(allowed: ["width", "height", "announce"])
+            var announce = ScenarioStep.ResolutionChange.Announcement.sequenceHeader
+            if let announceNode {
+                let name = try self.text(announceNode, "resolution announce")
+                guard let chosen = ScenarioStep.ResolutionChange.Announcement(rawValue: name) else {
+                    throw self.error(announceNode, "resolution announce must be sequenceHeader or inBandOnly, not `\(name)`")
+                }
+                announce = chosen
+            }
+            return .resolution(.init(width: size.0, height: size.1, announce: announce))
         default:
             return .signerFaults(try self.signerFaults(value))
         }

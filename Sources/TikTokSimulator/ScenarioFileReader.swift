@@ -1,3 +1,4 @@
+import LiveMedia
 import Yams
 
 /// Turns a composed scenario file into a ``SimulatorScenario``, checking every key and value.
@@ -103,7 +104,16 @@ struct ScenarioFileReader {
     func scenario(_ root: Node) throws -> SimulatorScenario {
         var fields = try Fields(root, "the scenario", reader: self)
         let creatorsNode = try fields.require("creators")
-        try fields.finish(allowed: ["creators"])
+        let encoderNode = fields.take("encoder")
+        try fields.finish(allowed: ["creators", "encoder"])
+        var encoder = SimulatorScenario.Encoder.live
+        if let encoderNode {
+            let name = try self.text(encoderNode, "encoder")
+            guard let chosen = SimulatorScenario.Encoder(rawValue: name) else {
+                throw self.error(encoderNode, "encoder must be live (a real-time encoder per live) or loop (one looped GOP), not `\(name)`")
+            }
+            encoder = chosen
+        }
         guard let list = creatorsNode.sequence, !list.isEmpty else {
             throw self.error(creatorsNode, "`creators:` must be a list with at least one creator")
         }
@@ -112,7 +122,7 @@ struct ScenarioFileReader {
         for (creator, node) in zip(creators, list) where !seen.insert(creator.uniqueID).inserted {
             throw self.error(node, "creator `\(creator.uniqueID)` appears twice")
         }
-        return SimulatorScenario(creators: creators)
+        return SimulatorScenario(creators: creators, encoder: encoder)
     }
 
     func creator(_ node: Node) throws -> SimulatorScenario.Creator {
@@ -124,8 +134,9 @@ struct ScenarioFileReader {
         let nickname = try fields.take("nickname").map { try self.text($0, "nickname") } ?? uniqueID
         let userID = try self.id(try fields.require("userId"), "userId")
         let roomID = try self.id(try fields.require("roomId"), "roomId")
+        let video = try self.video(&fields)
         let timelineNode = try fields.require("timeline")
-        try fields.finish(allowed: ["uniqueId", "nickname", "userId", "roomId", "timeline"])
+        try fields.finish(allowed: ["uniqueId", "nickname", "userId", "roomId", "codec", "flv", "width", "height", "bitrate", "timeline"])
         guard let list = timelineNode.sequence else { throw self.error(timelineNode, "`timeline:` must be a list of steps") }
         var steps: [ScenarioStep] = []
         var isLive = false
@@ -141,8 +152,53 @@ struct ScenarioFileReader {
         let firstLive = steps.first { $0.action == .live }?.at ?? .zero
         return SimulatorScenario.Creator(
             uniqueID: uniqueID, nickname: nickname, userID: userID, roomID: roomID, liveAfter: firstLive,
-            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps
+            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps, video: video
         )
+    }
+
+    /// A creator's `codec: h264|hevc`, `flv: codecId12|enhanced`, `width`, `height` and `bitrate`, all optional.
+    func video(_ fields: inout Fields) throws -> SimulatorScenario.Video {
+        var video = SimulatorScenario.Video()
+        if let node = fields.take("codec") {
+            switch try self.text(node, "codec") {
+            case "h264": video.codec = .h264
+            case "hevc", "h265": video.codec = .hevc
+            case let other: throw self.error(node, "codec must be h264 or hevc, not `\(other)`")
+            }
+        }
+        if let node = fields.take("flv") {
+            switch try self.text(node, "flv") {
+            case "codecId12": video.hevcForm = .codecID12
+            case "enhanced": video.hevcForm = .enhanced
+            case let other:
+                throw self.error(node, "flv must be codecId12 (HEVC as FLV codec id 12) or enhanced (Enhanced RTMP), not `\(other)`")
+            }
+        }
+        let width = fields.take("width")
+        let height = fields.take("height")
+        (video.width, video.height) = try self.pictureSize(width, height, in: fields.node, default: (video.width, video.height))
+        if let node = fields.take("bitrate") {
+            video.bitrate = try self.count(node, "bitrate (bit/s)", minimum: 100_000)
+        }
+        return video
+    }
+
+    /// A picture size from `width` and `height` (both or neither): even, at least 320x180 or 180x320, at most 1920x1920.
+    func pictureSize(_ width: Node?, _ height: Node?, in node: Node, default size: (Int, Int)) throws -> (Int, Int) {
+        switch (width, height) {
+        case (nil, nil):
+            return size
+        case (let widthNode?, let heightNode?):
+            let width = try self.count(widthNode, "width (pixels)", minimum: 180)
+            let height = try self.count(heightNode, "height (pixels)", minimum: 180)
+            guard width % 2 == 0, height % 2 == 0, width <= 1920, height <= 1920, max(width, height) >= 320 else {
+                throw self.error(
+                    widthNode, "the picture size \(width)x\(height) must be even, at most 1920 and at least 320x180 (or 180x320)")
+            }
+            return (width, height)
+        default:
+            throw self.error(node, "give both `width:` and `height:`, or neither")
+        }
     }
 
     /// Refuses a `live` while live, and an `end`, chat or event while not live (nobody could see it).
@@ -165,7 +221,7 @@ struct ScenarioFileReader {
 
     static let actions = [
         "live", "pause", "resume", "end", "chat", "gifts", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
-        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes", "cdnFault", "roomIdChange",
+        "pin", "unknown", "dropSockets", "webFault", "signerFault", "rejectHandshakes", "cdnFault", "roomIdChange", "resolution",
     ]
 
     func step(_ node: Node) throws -> ScenarioStep {

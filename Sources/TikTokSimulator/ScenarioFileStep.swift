@@ -45,6 +45,35 @@ public struct ScenarioStep: Sendable, Equatable {
         case cdnFault(CDNFaultChange)
         /// The live moves to a new room id: the old one stops being live (sockets close without an end message).
         case roomIDChange(Int64)
+        /// The video changes picture size mid-stream (a PK battle, a guest joining).
+        case resolution(ResolutionChange)
+    }
+
+    /// A mid-stream picture size change: the encoder re-opens at the new size at the next frame, a keyframe that
+    /// carries the new parameter sets in-band.
+    public struct ResolutionChange: Sendable, Equatable {
+        /// How the change is announced to viewers already watching.
+        public enum Announcement: String, Sendable, Equatable, CaseIterable {
+            /// A new sequence header tag before the keyframe (and the parameter sets in-band too).
+            case sequenceHeader
+            /// Only the in-band parameter sets in the keyframe; no new sequence header (what breaks recorders that
+            /// trust the first one).
+            case inBandOnly
+        }
+
+        /// New picture width in pixels.
+        public var width: Int
+        /// New picture height in pixels.
+        public var height: Int
+        /// How viewers already watching learn of it. New viewers always get the current sequence header.
+        public var announce: Announcement
+
+        /// Creates a change.
+        public init(width: Int, height: Int, announce: Announcement = .sequenceHeader) {
+            self.width = width
+            self.height = height
+            self.announce = announce
+        }
     }
 
     /// A CDN fault, as ``CDNFaults`` applies it.

@@ -1,10 +1,14 @@
 import Foundation
+import LiveMedia
 import Logging
 import SwiftProtobuf
 import Synchronization
 import TikTokLive
 
-/// One creator's room: whether it is live, its video feed, its event log and the WebSocket clients in it.
+/// One creator's room: whether it is live, its video feeds, its event log and the WebSocket clients in it.
+///
+/// A live has a broadcast in the room's codec from the start, and one in the other codec once a viewer asks for a
+/// rendition labelled with it (on the same timeline, so both show the same media time).
 final class SimulatedRoom: Sendable {
     /// A frame bound for one WebSocket client, or the instruction to close it.
     enum Outbound: Sendable {
@@ -21,7 +25,10 @@ final class SimulatedRoom: Sendable {
         var roomID: Int64
         var status = 4
         var hasBeenLive = false
-        var broadcast: LiveBroadcast?
+        /// The running video feeds, by codec; the room's own codec is there while live.
+        var broadcasts: [VideoConfiguration.Codec: LiveBroadcast] = [:]
+        /// The video settings now (the picture size changes with ``changeResolution(_:)``).
+        var video: SimulatorScenario.Video
         var startTime: Int64 = 0
         var log: [Webcast_BaseProtoMessage] = []
         var sockets: [Int: Socket] = [:]
@@ -32,12 +39,15 @@ final class SimulatedRoom: Sendable {
 
     let creator: SimulatorScenario.Creator
     let groundTruth: GroundTruth
+    /// How the room's video is produced.
+    let encoder: SimulatorScenario.Encoder
     private let state: Mutex<State>
 
-    init(creator: SimulatorScenario.Creator, groundTruth: GroundTruth) {
+    init(creator: SimulatorScenario.Creator, groundTruth: GroundTruth, encoder: SimulatorScenario.Encoder = .live) {
         self.creator = creator
         self.groundTruth = groundTruth
-        self.state = Mutex(State(roomID: creator.roomID))
+        self.encoder = encoder
+        self.state = Mutex(State(roomID: creator.roomID, video: creator.video))
     }
 
     /// The room id now: the creator's, until a scenario changes it mid-live.
@@ -52,19 +62,61 @@ final class SimulatedRoom: Sendable {
     var hasBeenLive: Bool { self.state.withLock { $0.hasBeenLive } }
     /// Unix seconds when the current or last live started.
     var startTime: Int64 { self.state.withLock { $0.startTime } }
-    /// The running video feed, if live.
-    var broadcast: LiveBroadcast? { self.state.withLock { $0.broadcast } }
+    /// The running video feed in the room's own codec, if live.
+    var broadcast: LiveBroadcast? { self.state.withLock { $0.broadcasts[self.creator.video.codec] } }
+    /// The room's video settings now.
+    var video: SimulatorScenario.Video { self.state.withLock { $0.video } }
+
+    /// The feed in `codec` while live, started on the live's timeline if it is not running yet; `nil` when not live.
+    /// - Throws: ``LiveMediaError`` when that codec's encoder cannot start.
+    func broadcast(codec: VideoConfiguration.Codec, logger: Logger) async throws -> LiveBroadcast? {
+        let (existing, primary, video) = self.state.withLock { state in
+            (state.broadcasts[codec], state.broadcasts[self.creator.video.codec], state.video)
+        }
+        if let existing { return existing }
+        guard let primary else { return nil }
+        let started = try await LiveBroadcast.start(
+            video: video.with(codec: codec), encoder: self.encoder, startWallClock: primary.startWallClock, logger: logger)
+        let kept = self.state.withLock { state -> LiveBroadcast? in
+            // Another viewer started it meanwhile, or the live ended: keep theirs, or none.
+            guard state.broadcasts[self.creator.video.codec] === primary else { return nil }
+            if let other = state.broadcasts[codec] { return other }
+            state.broadcasts[codec] = started
+            return started
+        }
+        if kept !== started { started.stop() }
+        return kept
+    }
 
     // MARK: - Scenario actions
 
-    func goLive(logger: Logger) throws {
-        let broadcast = try LiveBroadcast(logger: logger)
+    /// Starts the live: video in the room's codec at its starting size, `status` 2, a fresh event log.
+    /// - Throws: ``LiveMediaError`` when the encoder cannot start.
+    func goLive(logger: Logger) async throws {
+        let broadcast = try await LiveBroadcast.start(video: self.creator.video, encoder: self.encoder, logger: logger)
         self.state.withLock { state in
             state.status = 2
             state.hasBeenLive = true
-            state.broadcast = broadcast
+            state.video = self.creator.video
+            state.broadcasts = [self.creator.video.codec: broadcast]
             state.startTime = Int64(Date().timeIntervalSince1970)
             state.log.removeAll()
+        }
+    }
+
+    /// Changes the picture size of every running feed at its next frame (see
+    /// ``LiveBroadcast/changeResolution(width:height:announce:groundTruth:)``); ground truth logs it once, from the
+    /// room's own codec. Nothing happens when the room is not live.
+    /// - Throws: ``LiveMediaError`` when the loop GOP at the new size cannot be encoded.
+    func changeResolution(_ change: ScenarioStep.ResolutionChange) async throws {
+        let broadcasts = self.state.withLock { state in
+            state.video = state.video.with(width: change.width, height: change.height)
+            return state.broadcasts
+        }
+        for (codec, broadcast) in broadcasts {
+            try await broadcast.changeResolution(
+                width: change.width, height: change.height, announce: change.announce,
+                groundTruth: codec == self.creator.video.codec ? self.groundTruth : nil)
         }
     }
 
@@ -106,12 +158,12 @@ final class SimulatedRoom: Sendable {
     }
 
     private func stopVideo() {
-        let broadcast = self.state.withLock { state in
+        let broadcasts = self.state.withLock { state in
             state.status = 4
-            defer { state.broadcast = nil }
-            return state.broadcast
+            defer { state.broadcasts.removeAll() }
+            return Array(state.broadcasts.values)
         }
-        broadcast?.stop()
+        for broadcast in broadcasts { broadcast.stop() }
     }
 
     private func closeSockets() {
@@ -361,7 +413,7 @@ final class SimulatedRoom: Sendable {
             message.msgID = messageID
             message.payload = Data((try? payload(common)) ?? [])
             state.log.append(message)
-            let mediaTime = state.broadcast.map { Double(now) / 1000 - $0.startWallClock } ?? 0
+            let mediaTime = state.broadcasts[self.creator.video.codec].map { Double(now) / 1000 - $0.startWallClock } ?? 0
             self.groundTruth.recordPushed(
                 .init(msgID: messageID, type: type, createTime: now, mediaTime: mediaTime, comment: comment, roomID: state.roomID)
             )

@@ -1,8 +1,63 @@
-/// What the simulator plays: which creators exist and when each is live.
+import LiveMedia
+
+/// What the simulator plays: which creators exist, when each is live and how their video is made.
 ///
 /// The built-in scenario has one creator who goes live shortly after start, chats for a while and ends the live
 /// with control action 3. A scenario file (YAML, ``ScenarioFile``) gives each creator a ``Creator/timeline`` instead.
 public struct SimulatorScenario: Sendable {
+    /// How the CDN's video is produced.
+    public enum Encoder: String, Sendable, Equatable, CaseIterable {
+        /// Each live runs its own real-time encoder (one thread each); the drawn media time counts up.
+        case live
+        /// Encode-once GOP loop, for load: one 2 s GOP per video format is encoded once per process and looped by
+        /// every live of that format with rewritten timestamps, paced by one shared thread. The drawn media time in
+        /// the picture repeats every 2 s (timestamps still count up).
+        case loop
+    }
+
+    /// A room's video: codec, how HEVC is put in FLV, picture size and bitrate.
+    public struct Video: Sendable, Hashable {
+        /// H.264 or HEVC.
+        public var codec: VideoConfiguration.Codec
+        /// How HEVC is signalled in FLV (ignored for H.264).
+        public var hevcForm: FLVTagWriter.HEVCForm
+        /// Picture width in pixels (even, at least 320).
+        public var width: Int
+        /// Picture height in pixels (even, at least 180).
+        public var height: Int
+        /// Video bitrate in bit/s (constant).
+        public var bitrate: Int
+        /// Frames per second.
+        public var framesPerSecond: Int { 30 }
+
+        /// Creates video settings; the default is H.264 640x360 at 2 Mbit/s.
+        public init(
+            codec: VideoConfiguration.Codec = .h264, hevcForm: FLVTagWriter.HEVCForm = .codecID12, width: Int = 640,
+            height: Int = 360, bitrate: Int = 2_000_000
+        ) {
+            self.codec = codec
+            self.hevcForm = hevcForm
+            self.width = width
+            self.height = height
+            self.bitrate = bitrate
+        }
+
+        /// The same settings in `codec` (the HEVC form kept), e.g. for the other codec's renditions.
+        func with(codec: VideoConfiguration.Codec) -> Video {
+            var copy = self
+            copy.codec = codec
+            return copy
+        }
+
+        /// The same settings at another picture size.
+        func with(width: Int, height: Int) -> Video {
+            var copy = self
+            copy.width = width
+            copy.height = height
+            return copy
+        }
+    }
+
     /// One simulated creator and their single live.
     public struct Creator: Sendable {
         /// The @username.
@@ -22,11 +77,13 @@ public struct SimulatorScenario: Sendable {
         /// The creator's steps, in time order, from a scenario file; `nil` plays the built-in live (after `liveAfter`,
         /// for `liveDuration`, chatting every `chatInterval`).
         public var timeline: [ScenarioStep]?
+        /// The room's video at the start of each live; its codec is what the quality ladder's main renditions say.
+        public var video: Video
 
         /// Creates a creator.
         public init(
             uniqueID: String, nickname: String, userID: Int64, roomID: Int64, liveAfter: Duration, liveDuration: Duration,
-            chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil
+            chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil, video: Video = Video()
         ) {
             self.uniqueID = uniqueID
             self.nickname = nickname
@@ -36,15 +93,19 @@ public struct SimulatorScenario: Sendable {
             self.liveDuration = liveDuration
             self.chatInterval = chatInterval
             self.timeline = timeline
+            self.video = video
         }
     }
 
     /// Every creator the simulator knows.
     public var creators: [Creator]
+    /// How every live's video is produced.
+    public var encoder: Encoder
 
     /// Creates a scenario.
-    public init(creators: [Creator]) {
+    public init(creators: [Creator], encoder: Encoder = .live) {
         self.creators = creators
+        self.encoder = encoder
     }
 
     /// The built-in scenario: `sim_creator` goes live after `liveAfter` for `liveDuration`.

@@ -1,9 +1,11 @@
 import Foundation
+import LiveMedia
 
 // The room object of room/info, info_by_user and the feed, with a quality ladder in `stream_url` (protocol.md §1.4, §2).
 
 extension TikTokSimulator {
-    /// One quality the simulated CDN offers. Every one serves the same test stream; only the labels differ.
+    /// One quality the simulated CDN offers. Every one serves the room's test stream at the room's picture size, in the
+    /// codec its label says (``videoCodec``); the labelled resolution and bitrate are only labels.
     struct Rendition {
         var sdkKey: String
         var name: String
@@ -20,6 +22,8 @@ extension TikTokSimulator {
         var hasHLS: Bool
 
         var resolution: String { "\(self.width)x\(self.height)" }
+        /// The codec the CDN serves for it.
+        var videoCodec: VideoConfiguration.Codec { self.codec == "h265" ? .hevc : .h264 }
         var sdkParams: String {
             Self.paramsText(codec: self.codec, resolution: self.resolution, bitrate: self.bitrate, suffix: self.suffix)
         }
@@ -32,7 +36,7 @@ extension TikTokSimulator {
         }
     }
 
-    /// The ladder, best first: mostly H.264, with one HEVC rendition (as TikTok's 2025 rooms mix them).
+    /// The ladder of an H.264 room, best first: mostly H.264, with one HEVC rendition (as TikTok's 2025 rooms mix them).
     static let ladder: [Rendition] = [
         Rendition(
             sdkKey: "origin", name: "Original", level: 10, codec: "h264", width: 1920, height: 1080, bitrate: 6_000_000, suffix: "",
@@ -55,6 +59,23 @@ extension TikTokSimulator {
             legacyCode: "SD1", hasHLS: false
         ),
     ]
+
+    /// A room's ladder: ``ladder`` for an H.264 room; for an HEVC room every rendition in HEVC except 540p (`sd`),
+    /// as in TikTok's 2025 rooms.
+    static func ladder(for room: SimulatedRoom) -> [Rendition] {
+        guard room.creator.video.codec == .hevc else { return Self.ladder }
+        return Self.ladder.map { rendition in
+            var copy = rendition
+            copy.codec = rendition.sdkKey == "sd" ? "h264" : "h265"
+            return copy
+        }
+    }
+
+    /// The rendition the CDN file-name `suffix` (`_hd5`, or empty for the original) names in `room`'s ladder.
+    static func rendition(suffix: String, in room: SimulatedRoom) -> Rendition? {
+        let suffix = suffix == "_or4" ? "" : suffix
+        return Self.ladder(for: room).first { $0.suffix == suffix }
+    }
 
     func roomJSON(_ room: SimulatedRoom, host: String) -> [String: Any] {
         let creator = room.creator
@@ -84,7 +105,8 @@ extension TikTokSimulator {
         let urls = Self.renditionURLs(room, host: host)
         var flvPull: [String: String] = [:]
         var flvPullParams: [String: String] = [:]
-        for rendition in Self.ladder {
+        let ladder = Self.ladder(for: room)
+        for rendition in ladder {
             guard let code = rendition.legacyCode else { continue }
             flvPull[code] = urls.flv[rendition.sdkKey]
             flvPullParams[code] = rendition.sdkParams
@@ -93,7 +115,7 @@ extension TikTokSimulator {
             "candidate_resolution": ["SD1", "SD2", "HD1", "FULL_HD1"], "default_resolution": "SD2",
             "flv_pull_url": flvPull, "flv_pull_url_params": flvPullParams,
             "hls_pull_url": "", "hls_pull_url_map": [String: String](), "hls_pull_url_params": "",
-            "rtmp_pull_url": urls.flv["origin"] ?? "", "rtmp_pull_url_params": Self.ladder[0].sdkParams,
+            "rtmp_pull_url": urls.flv["origin"] ?? "", "rtmp_pull_url_params": ladder[0].sdkParams,
             "resolution_name": [
                 "AUTO": "AUTO", "ORIGION": "Original", "FULL_HD1": "1080p", "HD1": "720p", "SD2": "540p", "SD1": "360p",
                 "pm_mt_video_720p60": "720p60",
@@ -109,7 +131,8 @@ extension TikTokSimulator {
     func pullDataJSON(_ room: SimulatedRoom, host: String, urls: (flv: [String: String], hls: [String: String])? = nil) -> [String: Any] {
         let urls = urls ?? Self.renditionURLs(room, host: host)
         var entries: [String: Any] = [:]
-        for rendition in Self.ladder {
+        let ladder = Self.ladder(for: room)
+        for rendition in ladder {
             entries[rendition.sdkKey] = [
                 "main": [
                     "flv": urls.flv[rendition.sdkKey] ?? "", "hls": urls.hls[rendition.sdkKey] ?? "", "cmaf": "", "dash": "",
@@ -127,7 +150,7 @@ extension TikTokSimulator {
             "common": ["session_id": "178-sim-\(room.streamID)", "user_count": Self.viewerCount, "peer_anchor_level": 1],
             "data": entries,
         ]
-        let qualities = Self.ladder.map { rendition -> [String: Any] in
+        let qualities = ladder.map { rendition -> [String: Any] in
             [
                 "name": rendition.name, "sdk_key": rendition.sdkKey, "level": rendition.level, "icon_type": rendition.level,
                 "resolution": rendition.resolution, "v_codec": rendition.codec,

@@ -40,10 +40,11 @@ extension TikTokSimulator {
 
         self.addLivePageRoutes(to: router)
 
-        router.get("/game/:file") { request, context -> Response in
+        // `:stream`, as the HLS routes (`/game/:stream/:file`) name the same path segment.
+        router.get("/game/:stream") { request, context -> Response in
             let (refusal, _) = self.applyWebFaults(.cdn, request)
             if let refusal { return refusal }
-            let file = context.parameters.get("file") ?? ""
+            let file = context.parameters.get("stream") ?? ""
             guard file.hasPrefix("stream-"), file.hasSuffix(".flv"),
                 case let name = file.dropFirst("stream-".count).dropLast(".flv".count),
                 case let digits = name.prefix(while: \.isNumber),
@@ -53,8 +54,13 @@ extension TikTokSimulator {
             else { return Response(status: .notFound) }
             let expire = Int64(request.uri.queryParameters.get("expire") ?? "") ?? 0
             guard expire > Int64(Date().timeIntervalSince1970) else { return Response(status: .forbidden) }
-            guard let broadcast = room.broadcast else { return Response(status: .notFound) }
-            // Every quality (and the audio-only rendition) is the same test stream.
+            // Every quality is the room's test stream in the codec its label says; audio-only is the room's own stream.
+            let suffix = String(name.dropFirst(digits.count))
+            let labelled = Self.rendition(suffix: suffix, in: room)?.videoCodec ?? room.creator.video.codec
+            let codec = request.uri.queryParameters.get("only_audio") == "1" ? room.creator.video.codec : labelled
+            guard let broadcast = try? await room.broadcast(codec: codec, logger: self.logger) else {
+                return Response(status: .notFound)
+            }
             let connectedAt = Date().timeIntervalSince1970
             broadcast.watchTimestampJumps(from: self.cdnFaults, groundTruth: self.groundTruth)
             let faults = self.cdnFaults.takeViewerFaults()

@@ -29,7 +29,7 @@ public final class TikTokSimulator: Sendable {
     public init(scenario: SimulatorScenario = .builtIn(), logger: Logger) {
         self.logger = logger
         let groundTruth = self.groundTruth
-        self.rooms = scenario.creators.map { SimulatedRoom(creator: $0, groundTruth: groundTruth) }
+        self.rooms = scenario.creators.map { SimulatedRoom(creator: $0, groundTruth: groundTruth, encoder: scenario.encoder) }
     }
 
     /// Serves on `127.0.0.1:port` (0 picks a free port) and plays the scenario, until cancelled or, when run inside
@@ -93,7 +93,7 @@ public final class TikTokSimulator: Sendable {
             return
         }
         try await Task.sleep(for: creator.liveAfter)
-        try room.goLive(logger: self.logger)
+        try await room.goLive(logger: self.logger)
         self.logger.info("simulated live started", metadata: ["creator": "\(creator.uniqueID)"])
         let liveStart = ContinuousClock.now
         let chatStart = liveStart + .seconds(1)

@@ -30,6 +30,14 @@ struct TikTokSimCommand: AsyncParsableCommand {
     var duration: Double = 30
 
     @Option(
+        help: ArgumentHelp(
+            "How video is made: live (a real-time encoder per live, the default) or loop (one 2 s GOP per video format encoded once and looped with rewritten timestamps, for load; the drawn time repeats every 2 s). Overrides the scenario file's `encoder:`.",
+            valueName: "live|loop"
+        )
+    )
+    var encoder: SimulatorScenario.Encoder?
+
+    @Option(
         name: .customLong("ground-truth"),
         help: ArgumentHelp(
             "Append everything the simulator does (events, faults, streams, requests) to this JSONL file.", valueName: "file"
@@ -55,7 +63,7 @@ struct TikTokSimCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tiktok-sim")
-        let scenario: SimulatorScenario
+        var scenario: SimulatorScenario
         if let path = self.scenario {
             do {
                 scenario = try ScenarioFile.load(path: path)
@@ -67,6 +75,7 @@ struct TikTokSimCommand: AsyncParsableCommand {
                 liveAfter: .milliseconds(Int(self.liveAfter * 1000)), liveDuration: .milliseconds(Int(self.duration * 1000))
             )
         }
+        if let encoder = self.encoder { scenario.encoder = encoder }
         let simulator = TikTokSimulator(scenario: scenario, logger: logger)
         if let groundTruthPath {
             do {
@@ -84,3 +93,4 @@ struct TikTokSimCommand: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension SimulatorScenario.Encoder: ExpressibleByArgument {}
