@@ -15,10 +15,13 @@ import CLibAVShims
 /// start); `frag_discont` (for fragments continuing another muxer's timeline, as in HLS/DASH; every file here
 /// starts at 0).
 ///
-/// Timed text: Debian FFmpeg 5.1's own `mov_text` gap filling in fragmented files drops samples and shifts cues,
-/// so the writer makes every sample explicit: ``TimedTextTrack`` flattens the cues into contiguous samples with
-/// their own durations, released once the video has passed their end, and written between the video packets so
-/// they land in the same fragments.
+/// Timed text: ``TimedTextTrack`` flattens the cues into contiguous samples (empty ones in the gaps), each with an
+/// explicit duration, released once the video has passed their end and written between the video packets so they
+/// land in the same fragments. libavformat 5.1's own `mov_text` gap filling is switched off (see the header code):
+/// it compares timestamps of different time bases, and the empty samples it inserts end fragments with a guessed
+/// duration that shifts every later cue. Reading back: FFmpeg 5.1's MP4 demuxer gives samples inside fragments no
+/// duration, so its tools see zero-length cues; since the samples are contiguous, a cue ends where the next sample
+/// starts (``MediaFileInspector`` does that; mpv shows a cue without duration until the next one).
 final class MP4SegmentWriter {
     /// The file being written.
     let path: String
