@@ -32,9 +32,9 @@ import FoundationNetworking
     }
 
     /// Runs a simulator whose built-in creator is live at once for `seconds`, and hands `body` the simulator and the
-    /// best rendition's HLS URL, read from room info as a client would.
+    /// HLS URL of `rendition` (an `sdk_key`), read from room info's `stream_data` as a client would.
     static func withLiveHLS(
-        seconds: Int, _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
+        seconds: Int, rendition: String = "origin", _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
     ) async throws {
         let simulator = TikTokSimulator(scenario: .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds)), logger: Self.quiet)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -54,21 +54,21 @@ import FoundationNetworking
                 }
             }
             let info = try await GroundTruthLogTests.get("\(base)/webcast/room/info/?room_id=\(try #require(roomID))")
-            let url = try #require(Self.hlsURLs(in: info.json).first { !$0.contains("_hd560") }, "room info lists an HLS URL")
+            let url = try #require(Self.hlsURL(rendition, in: info.json), "room info lists an HLS URL for \(rendition)")
             try await body(simulator, url)
         }
     }
 
-    /// Every HLS playlist URL in a JSON value, looking inside JSON encoded as strings (`stream_data`).
-    static func hlsURLs(in json: Any?) -> [String] {
-        switch json {
-        case let text as String where text.hasPrefix("http") && text.contains("playlist.m3u8"): [text]
-        case let text as String where text.hasPrefix("{"):
-            hlsURLs(in: try? JSONSerialization.jsonObject(with: Data(text.utf8)))
-        case let object as [String: Any]: object.values.flatMap(hlsURLs(in:))
-        case let array as [Any]: array.flatMap(hlsURLs(in:))
-        default: []
-        }
+    /// `stream_data.data[sdkKey].main.hls` in a room info answer (`stream_data` is JSON encoded as a string).
+    static func hlsURL(_ sdkKey: String, in json: Any?) -> String? {
+        let data = (json as? [String: Any])?["data"] as? [String: Any]
+        let streamURL = data?["stream_url"] as? [String: Any]
+        let pullData = (streamURL?["live_core_sdk_data"] as? [String: Any])?["pull_data"] as? [String: Any]
+        guard let text = pullData?["stream_data"] as? String,
+            let streamData = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            let entry = (streamData["data"] as? [String: Any])?[sdkKey] as? [String: Any]
+        else { return nil }
+        return (entry["main"] as? [String: Any])?["hls"] as? String
     }
 
     /// GETs `url`: status and body.
@@ -155,6 +155,24 @@ import FoundationNetworking
             let live = try #require(liveProbe, "ffprobe ran against the live playlist")
             // ffprobe lists the streams once per program and once on their own.
             #expect(Set(live.split(separator: "\n").map(String.init)) == ["aac", "h264"], "ffmpeg's HLS demuxer: \(live)")
+        }
+    }
+
+    @Test func theHEVCRenditionIsHEVCInMPEGTS() async throws {
+        try await Self.withLiveHLS(seconds: 20, rendition: "hd_60") { _, url in
+            #expect(url.contains("_hd560/playlist.m3u8"), "\(url)")
+            var playlist = try await Self.playlist(url)
+            let start = ContinuousClock.now
+            while playlist.segmentURIs.count < 2, ContinuousClock.now - start < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(500))
+                playlist = try await Self.playlist(url)
+            }
+            let (status, body) = try await Self.fetch(try Self.resolve(try #require(playlist.segmentURIs.last), against: url))
+            #expect(status == 200)
+            let probe = try await Self.probeSegment(body)
+            #expect(probe.contains("codec_name=\"hevc\"") && probe.contains("codec_name=\"aac\""), "hevc + aac: \(probe)")
+            let live = try await Self.ffprobe(["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", url])
+            #expect(Set(live.split(separator: "\n").map(String.init)) == ["aac", "hevc"], "ffmpeg's HLS demuxer: \(live)")
         }
     }
 
