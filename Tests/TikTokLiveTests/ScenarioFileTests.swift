@@ -135,6 +135,46 @@ import TikTokSimulator
         )
     }
 
+    @Test func videoSettingsTheEncoderAndResolutionStepsReadAsWritten() throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            encoder: loop
+            creators:
+              - uniqueId: video
+                userId: "1"
+                roomId: "2"
+                codec: hevc
+                flv: enhanced
+                width: 1280
+                height: 720
+                bitrate: 800000
+                timeline:
+                  - {at: 0, live: {}}
+                  - {at: 1, resolution: {width: 720, height: 1280, announce: inBandOnly}}
+                  - {at: 2, resolution: {width: 1280, height: 720}}
+                  - {at: 3, end: 3}
+              - uniqueId: plain
+                userId: "3"
+                roomId: "4"
+                timeline: [{at: 0, live: {}}]
+            """, file: "video.yaml"
+        )
+        #expect(scenario.encoder == .loop)
+        let video = try #require(scenario.creators.first?.video)
+        #expect(String(describing: video.codec) == "hevc" && String(describing: video.hevcForm) == "enhanced")
+        #expect(video.width == 1280 && video.height == 720 && video.bitrate == 800_000)
+        let plain = try #require(scenario.creators.last?.video)
+        #expect(String(describing: plain.codec) == "h264" && plain.width == 640 && plain.height == 360)
+        let actions = try #require(scenario.creators.first?.timeline).map(\.action)
+        #expect(
+            actions == [
+                .live, .resolution(.init(width: 720, height: 1280, announce: .inBandOnly)),
+                .resolution(.init(width: 1280, height: 720, announce: .sequenceHeader)), .end(action: 3),
+            ]
+        )
+        #expect(try ScenarioFile.parse("creators: [{uniqueId: a, userId: \"1\", roomId: \"2\", timeline: []}]", file: "a").encoder == .live)
+    }
+
     static let badFiles: [(yaml: String, line: Int?, mentions: String)] = [
         (
             "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    colour: red\n    timeline: []\n", 5,
@@ -172,6 +212,31 @@ import TikTokSimulator
         (
             "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {}}\n      - {at: 2, live: {}}\n",
             7, "already live"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    codec: vp9\n    timeline: []\n", 5,
+            "codec must be h264 or hevc"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    flv: codec12\n    timeline: []\n", 5,
+            "flv must be codecId12"
+        ),
+        ("encoder: fast\ncreators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline: []\n", 1, "encoder must be live"),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 0, live: {}}\n      - {at: 1, resolution: {width: 721, height: 1280}}\n",
+            7, "must be even"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 0, live: {}}\n      - {at: 1, resolution: {width: 720}}\n",
+            7, "give both `width:` and `height:`"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 0, live: {}}\n      - {at: 1, resolution: {width: 720, height: 1280, announce: loudly}}\n",
+            7, "announce must be sequenceHeader or inBandOnly"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, resolution: {width: 720, height: 1280}}\n",
+            6, "`a` is not live here"
         ),
         ("creators: [\n", 2, "not valid YAML"),
         ("", nil, "empty"),
