@@ -103,8 +103,9 @@ public final class TestPatternEncoder {
         context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         context.pointee.gop_size = Int32(self.framesPerSecond * 2)
         context.pointee.max_b_frames = 0
-        // Constant bitrate with filler data: a mostly static test pattern would otherwise shrink to a few kbit/s,
-        // and a live stream's cost (network, parsing, muxing, disk) scales with its byte rate.
+        // Constant bitrate with filler data (x264 `nal-hrd=cbr`, x265 `hrd` + `filler`): a mostly static test pattern
+        // would otherwise shrink to a few kbit/s, and a live stream's cost (network, parsing, muxing, disk) scales with
+        // its byte rate.
         context.pointee.bit_rate = Int64(self.videoBitrate)
         context.pointee.rc_max_rate = Int64(self.videoBitrate)
         context.pointee.rc_buffer_size = Int32(self.videoBitrate)
@@ -119,7 +120,8 @@ public final class TestPatternEncoder {
             av_opt_set(context.pointee.priv_data, "tune", "zerolatency", 0)
             av_opt_set(
                 context.pointee.priv_data, "x265-params",
-                "keyint=\(keyint):min-keyint=\(keyint):scenecut=0:bframes=0:repeat-headers=0:info=0:log-level=none", 0)
+                "keyint=\(keyint):min-keyint=\(keyint):scenecut=0:bframes=0:repeat-headers=0:info=0:strict-cbr=1:hrd=1:filler=1:log-level=none",
+                0)
         }
         try check(avcodec_open2(context, codec, nil), "opening the \(encoderName) encoder")
         let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
