@@ -9,9 +9,11 @@ import CLibAVShims
 /// decoded on its own when it starts with a keyframe. Start a new segmenter after a timestamp jump or a new codec
 /// configuration: the muxer refuses timestamps that go backwards, and a discontinuity restarts everything anyway.
 ///
-/// Input is what ``FLVDemuxer`` gives: length-prefixed H.264 or HEVC frames and raw AAC frames. The muxer turns them
-/// into what MPEG-TS needs through libavformat's automatic bitstream filters: `h264_mp4toannexb` /
-/// `hevc_mp4toannexb` (Annex B start codes, parameter sets before every keyframe) and ADTS headers on AAC (from the
+/// Input is what ``FLVDemuxer`` gives: length-prefixed H.264 or HEVC frames and raw AAC frames. Video is rewritten
+/// to Annex B here, with the configuration's parameter sets (VPS/SPS/PPS) put before every keyframe that does not
+/// carry its own: libavformat's automatic `h264_mp4toannexb` / `hevc_mp4toannexb` filters (FFmpeg 5.1) stop
+/// inserting them for good once one keyframe carried them in-band, as the first keyframe after a resolution change
+/// does, which left later segments undecodable. The muxer adds ADTS headers to AAC itself (from the
 /// AudioSpecificConfig). Timestamps are milliseconds, as in FLV; they become 90 kHz PTS/DTS unchanged (no offset).
 ///
 /// Not thread-safe: create it, write to it and cut it on one thread. Blocking only in the sense of CPU work
@@ -19,6 +21,7 @@ import CLibAVShims
 public final class MPEGTSSegmenter {
     private var context: UnsafeMutablePointer<AVFormatContext>?
     private let packet: UnsafeMutablePointer<AVPacket>
+    private let video: VideoConfiguration?
     private var videoStream: Int32 = -1
     private var audioStream: Int32 = -1
     /// The last DTS written per stream (video, audio), ms: MPEG-TS needs them strictly increasing.
@@ -36,6 +39,7 @@ public final class MPEGTSSegmenter {
             throw .libav(operation: "av_packet_alloc", code: ttr_av_error(ENOMEM), message: "out of memory")
         }
         self.packet = packet
+        self.video = video
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         try check(avformat_alloc_output_context2(&context, nil, "mpegts", nil), "creating the MPEG-TS muxer")
         guard let context else { throw .libav(operation: "avformat_alloc_output_context2", code: -1, message: "no context") }
@@ -48,7 +52,8 @@ public final class MPEGTSSegmenter {
             parameters.pointee.codec_id = video.codec == .hevc ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264
             parameters.pointee.width = Int32(video.width)
             parameters.pointee.height = Int32(video.height)
-            Self.setExtradata(parameters, video.decoderConfigurationRecord)
+            // Annex B parameter sets, so the muxer sees Annex B throughout and adds no bitstream filter of its own.
+            Self.setExtradata(parameters, video.parameterSets.flatMap { Self.startCode + $0 })
             stream.pointee.time_base = Self.millisecond
             self.videoStream = stream.pointee.index
         }
@@ -113,8 +118,9 @@ public final class MPEGTSSegmenter {
         if media.track == .video { self.lastVideoDTS = dts } else { self.lastAudioDTS = dts }
         let pts = max(media.pts, dts)
 
-        try check(av_new_packet(self.packet, Int32(media.data.count)), "allocating a packet")
-        media.data.withUnsafeBufferPointer { self.packet.pointee.data.update(from: $0.baseAddress!, count: media.data.count) }
+        let data = media.track == .video ? self.annexB(media) : media.data
+        try check(av_new_packet(self.packet, Int32(data.count)), "allocating a packet")
+        data.withUnsafeBufferPointer { self.packet.pointee.data.update(from: $0.baseAddress!, count: data.count) }
         // The muxer set every stream's time base to 90 kHz in avformat_write_header.
         let timeBase = context.pointee.streams[Int(index)]!.pointee.time_base
         self.packet.pointee.stream_index = index
@@ -126,6 +132,52 @@ public final class MPEGTSSegmenter {
         let result = av_write_frame(context, self.packet)
         av_packet_unref(self.packet)
         try check(result, "muxing a \(media.track == .video ? "video" : "audio") frame into MPEG-TS")
+    }
+
+    private static let startCode: [UInt8] = [0, 0, 0, 1]
+
+    /// The frame in Annex B, with the configuration's parameter sets first when it is a keyframe without its own.
+    private func annexB(_ media: MediaPacket) -> [UInt8] {
+        guard let video = self.video else { return media.data }
+        let units = Self.nalUnits(media.data, lengthSize: video.nalLengthSize)
+        var output: [UInt8] = []
+        output.reserveCapacity(media.data.count + 64)
+        if media.isKeyframe, !units.contains(where: { Self.isParameterSet($0, codec: video.codec) }) {
+            for parameterSet in video.parameterSets { output += Self.startCode + parameterSet }
+        }
+        for unit in units { output += Self.startCode + unit }
+        return output
+    }
+
+    /// The parameter-set NAL units (VPS/SPS/PPS) a length-prefixed frame carries in-band, in order; empty for most
+    /// frames. A keyframe whose sets differ from the configuration's changes the stream (a new resolution).
+    public static func inBandParameterSets(in frame: [UInt8], of configuration: VideoConfiguration) -> [[UInt8]] {
+        Self.nalUnits(frame, lengthSize: configuration.nalLengthSize)
+            .filter { Self.isParameterSet($0, codec: configuration.codec) }.map(Array.init)
+    }
+
+    private static func isParameterSet(_ unit: ArraySlice<UInt8>, codec: VideoConfiguration.Codec) -> Bool {
+        guard let header = unit.first else { return false }
+        switch codec {
+        case .h264: return (7...8).contains(header & 0x1F)
+        case .hevc: return (32...34).contains((header >> 1) & 0x3F)
+        }
+    }
+
+    /// The NAL units of a frame whose units are each preceded by a `lengthSize`-byte big-endian length; a truncated
+    /// last unit is dropped.
+    private static func nalUnits(_ frame: [UInt8], lengthSize: Int) -> [ArraySlice<UInt8>] {
+        var units: [ArraySlice<UInt8>] = []
+        var index = 0
+        while index + lengthSize <= frame.count {
+            var length = 0
+            for byte in frame[index..<(index + lengthSize)] { length = length << 8 | Int(byte) }
+            index += lengthSize
+            guard length > 0, index + length <= frame.count else { break }
+            units.append(frame[index..<(index + length)])
+            index += length
+        }
+        return units
     }
 
     /// Ends the current segment and returns its bytes (whole 188-byte packets); the next segment starts with PAT

@@ -219,6 +219,19 @@ private struct SegmentCutter {
         if let last, packet.dts < last - 100 || packet.dts > last + Self.jumpThreshold {
             try self.endRun()
         }
+        // New parameter sets in-band only (a resolution change without a sequence header) start a new run too.
+        if packet.track == .video, packet.isKeyframe, let video = self.video {
+            let inBand = MPEGTSSegmenter.inBandParameterSets(in: packet.data, of: video)
+            if !inBand.isEmpty, inBand != video.parameterSets {
+                var changed =
+                    try video.codec == .hevc ? VideoConfiguration.hevc(parameterSets: inBand) : .h264(parameterSets: inBand)
+                changed.nalLengthSize = video.nalLengthSize
+                if !changed.sameParameters(as: video) {
+                    try self.endRun()
+                    self.video = changed
+                }
+            }
+        }
         if self.segmenter == nil {
             // A run starts at a keyframe when there is video (a frame before it could not be decoded).
             if self.video != nil, !(packet.track == .video && packet.isKeyframe), self.lastVideoDTS == nil { return }

@@ -31,12 +31,14 @@ import FoundationNetworking
         }
     }
 
-    /// Runs a simulator whose built-in creator is live at once for `seconds`, and hands `body` the simulator and the
+    /// Runs a simulator whose built-in creator (or `scenario`'s `sim_creator`) is live at once for `seconds`, and hands `body` the simulator and the
     /// HLS URL of `rendition` (an `sdk_key`), read from room info's `stream_data` as a client would.
     static func withLiveHLS(
-        seconds: Int, rendition: String = "origin", _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
+        seconds: Int = 30, scenario: SimulatorScenario? = nil, rendition: String = "origin",
+        _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
     ) async throws {
-        let simulator = TikTokSimulator(scenario: .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds)), logger: Self.quiet)
+        let simulator = TikTokSimulator(
+            scenario: scenario ?? .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds)), logger: Self.quiet)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
@@ -173,6 +175,54 @@ import FoundationNetworking
             #expect(probe.contains("codec_name=\"hevc\"") && probe.contains("codec_name=\"aac\""), "hevc + aac: \(probe)")
             let live = try await Self.ffprobe(["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", url])
             #expect(Set(live.split(separator: "\n").map(String.init)) == ["aac", "hevc"], "ffmpeg's HLS demuxer: \(live)")
+        }
+    }
+
+    @Test(arguments: ["inBandOnly", "sequenceHeader"])
+    func aResolutionChangeStartsADiscontinuityWhoseSegmentsDecodeAtTheNewSize(announce: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hls-resolution-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+        encoder: loop
+        creators:
+          - uniqueId: sim_creator
+            userId: "6900000000000000001"
+            roomId: "7300000000000000001"
+            timeline:
+              - at: 0
+                live:
+              - at: 3
+                resolution: {width: 360, height: 640, announce: \(announce)}
+              - at: 40
+                end: 3
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let scenario = try ScenarioFile.load(path: path)
+        try await Self.withLiveHLS(scenario: scenario) { _, url in
+            var playlist = try await Self.playlist(url)
+            let start = ContinuousClock.now
+            // Wait for two whole segments after the change.
+            while playlist.text.components(separatedBy: "#EXT-X-DISCONTINUITY\n").last.map({
+                $0.components(separatedBy: "#EXTINF").count - 1
+            }) ?? 0 < 3,
+                ContinuousClock.now - start < .seconds(15)
+            {
+                try await Task.sleep(for: .milliseconds(500))
+                playlist = try await Self.playlist(url)
+            }
+            #expect(playlist.discontinuities == 1, "one EXT-X-DISCONTINUITY at the change:\n\(playlist.text)")
+            for uri in playlist.segmentURIs.suffix(2) {
+                let (_, body) = try await Self.fetch(try Self.resolve(uri, against: url))
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("hls-\(UUID().uuidString).ts")
+                try body.write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                // Every frame decodes at the new size (a stale SPS before a later keyframe would bring back 640x360).
+                let sizes = try await Self.ffprobe([
+                    "-v", "error", "-select_streams", "v", "-show_entries", "frame=width,height", "-of", "csv=p=0", file.path,
+                ])
+                // (`csv` adds a trailing comma to a frame with side data.)
+                let frames = sizes.split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+                #expect(frames.count >= 50 && frames.allSatisfy { $0 == "360,640" }, "frame sizes: \(Set(frames)), \(frames.count) frames")
+            }
         }
     }
 
