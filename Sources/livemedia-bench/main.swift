@@ -81,13 +81,17 @@ func runBenchmark(_ arguments: BenchArguments) async throws -> Int {
     try FileManager.default.createDirectory(atPath: arguments.outputDirectory, withIntermediateDirectories: true)
     let stops = (0..<arguments.streams).map { _ in StopSignal() }
     let results = await withTaskGroup(of: (Int, Result<RecordingSummary, any Error>).self) { group in
-        for (index, stop) in stops.enumerated() {
+        for index in 0..<arguments.streams {
+            let stop = stops[index]
             let options = LiveStreamRecorder.Options(
                 source: arguments.source, outputPath: "\(arguments.outputDirectory)/stream-\(index).mp4"
             )
             group.addTask {
                 do {
-                    return (index, .success(try await LiveStreamRecorder().record(options, stop: stop)))
+                    // The await comes first, on its own line: Swift 6.3.1's optimizer loses `index` when it is
+                    // evaluated before an `await` inside the same tuple expression (every result came back as 0).
+                    let summary = try await LiveStreamRecorder().record(options, stop: stop)
+                    return (index, .success(summary))
                 } catch {
                     return (index, .failure(error))
                 }
@@ -99,7 +103,8 @@ func runBenchmark(_ arguments: BenchArguments) async throws -> Int {
             return (-1, .failure(CancellationError()))
         }
         var results: [Int: Result<RecordingSummary, any Error>] = [:]
-        for await (index, result) in group where index >= 0 {
+        while let (index, result) = await group.next() {
+            guard index >= 0 else { continue }  // the timer
             results[index] = result
             // Every recording ended on its own (the source ended): no need to wait for the timer.
             if results.count == arguments.streams { group.cancelAll() }
