@@ -18,7 +18,8 @@ import Foundation
 /// ``ElementaryStreamNormalizer``. Fragmented-MP4 segments (`#EXT-X-MAP`) are demuxed as init + media segment.
 ///
 /// Emits ``MediaInputEvent/discontinuity(reason:)`` before a segment marked `#EXT-X-DISCONTINUITY` and when
-/// media sequence numbers were skipped (segments left the playlist before we fetched them).
+/// media sequence numbers were skipped (segments left the playlist before we fetched them) or a listed segment
+/// answered 404/410 (skipped, not fatal).
 public struct HLSInput: MediaInput {
     /// The playlist URL (master or media).
     public let playlistURL: String
@@ -110,12 +111,25 @@ public struct HLSInput: MediaInput {
                 var bytes: [UInt8] = []
                 if let initURL = segment.initializationURL {
                     if initializationSegments[initURL] == nil {
-                        initializationSegments[initURL] = try self.fetcher.fetch(initURL, limit: Self.maximumSegmentSize, stop: stop)
+                        let initialization = try self.fetcher.fetch(initURL, limit: Self.maximumSegmentSize, stop: stop)
+                        sink.received(bytes: initialization.count)
+                        initializationSegments[initURL] = initialization
                     }
                     bytes = initializationSegments[initURL] ?? []
                 }
-                bytes += try self.fetcher.fetch(segment.url, limit: Self.maximumSegmentSize, stop: stop)
-                sink.received(bytes: bytes.count)
+                do {
+                    let media = try self.fetcher.fetch(segment.url, limit: Self.maximumSegmentSize, stop: stop)
+                    sink.received(bytes: media.count)
+                    bytes += media
+                } catch let error as CurlError {
+                    // A segment the CDN no longer has is lost, not fatal: the next one is reported after a gap.
+                    guard case .httpStatus(let status) = error.kind, status == 404 || status == 410 else { throw error }
+                    nextSequence = segment.sequence + 1
+                    if delivered {
+                        try sink.receive(.discontinuity(reason: "HLS segment \(segment.sequence) is gone (HTTP \(status))"))
+                    }
+                    continue
+                }
                 try self.demux(bytes, segment: segment, normalizer: normalizer, stop: stop, sink: sink)
                 nextSequence = segment.sequence + 1
                 gotSegment = true
