@@ -93,25 +93,32 @@ final class LiveBroadcast: Sendable {
         switch encoder {
         case .live:
             let start = startWallClock ?? Date().timeIntervalSince1970
-            let elapsed = Int64(max(0, Date().timeIntervalSince1970 - start) * 1000)
-            let source = try TestPatternEncoder(
-                codec: video.codec, width: video.width, height: video.height, framesPerSecond: video.framesPerSecond,
-                videoBitrate: video.bitrate, startTime: elapsed)
-            let headers = FLVChunkBuilder.headers(
-                video, configuration: source.videoConfiguration, audioSpecificConfig: source.audioSpecificConfig)
-            let broadcast = LiveBroadcast(video: video, encoder: encoder, startWallClock: start, headers: headers)
-            let box = EncoderBox(source)
-            let thread = Thread { [broadcast] in
-                do {
-                    try broadcast.encodeLoop(box.encoder)
-                } catch {
-                    logger.error("simulator encoder failed", metadata: ["error": "\(error)"])
+            // The encoder is opened, used and freed on its own thread (opening libx265 alone takes a while).
+            return try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    let source: TestPatternEncoder
+                    do {
+                        source = try TestPatternEncoder(
+                            codec: video.codec, width: video.width, height: video.height, framesPerSecond: video.framesPerSecond,
+                            videoBitrate: video.bitrate, startTime: Int64(max(0, Date().timeIntervalSince1970 - start) * 1000))
+                    } catch {
+                        continuation.resume(throwing: error)
+                        return
+                    }
+                    let headers = FLVChunkBuilder.headers(
+                        video, configuration: source.videoConfiguration, audioSpecificConfig: source.audioSpecificConfig)
+                    let broadcast = LiveBroadcast(video: video, encoder: encoder, startWallClock: start, headers: headers)
+                    continuation.resume(returning: broadcast)
+                    do {
+                        try broadcast.encodeLoop(source)
+                    } catch {
+                        logger.error("simulator encoder failed", metadata: ["error": "\(error)"])
+                    }
+                    broadcast.endViewers()
                 }
-                broadcast.endViewers()
+                thread.name = "sim-encoder"
+                thread.start()
             }
-            thread.name = "sim-encoder"
-            thread.start()
-            return broadcast
         case .loop:
             let gop = try await LoopedGOP.shared(for: video)
             let start = startWallClock ?? Date().timeIntervalSince1970
@@ -368,10 +375,4 @@ final class LiveBroadcast: Sendable {
         }
         for viewer in viewers { viewer.finish() }
     }
-}
-
-/// Hands the non-Sendable encoder to the one thread that uses it.
-private final class EncoderBox: @unchecked Sendable {
-    let encoder: TestPatternEncoder
-    init(_ encoder: TestPatternEncoder) { self.encoder = encoder }
 }
