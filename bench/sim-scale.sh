@@ -4,6 +4,8 @@
 #
 # Usage: bench/sim-scale.sh            (500 creators, 100 live at 2 Mbit/s, 100 viewers, 30 s window, loop encoder)
 # Knobs (environment): CREATORS LIVES VIEWERS WINDOW WARMUP BITRATE ENCODER(loop|live) PORT
+#   HLS_LIVES=N adds one HLS client (playlist every second, each new segment once) on each of the first N lives, so
+#   the simulator packages N lives as live HLS too.
 # Needs: bash, curl, awk, getconf; no network (everything is on 127.0.0.1).
 #
 # Prints one line per figure: lives, viewers, served Mbit/s (from the simulator's own write counter over the window,
@@ -18,6 +20,7 @@ WARMUP=${WARMUP:-8}
 BITRATE=${BITRATE:-2000000}
 ENCODER=${ENCODER:-loop}
 PORT=${PORT:-0}
+HLS_LIVES=${HLS_LIVES:-0}
 
 cd "$(dirname "$0")/.."
 if ((LIVES > CREATORS)); then echo "LIVES ($LIVES) must not exceed CREATORS ($CREATORS)" >&2; exit 2; fi
@@ -30,8 +33,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sim-scale.XXXXXX")
 SIM_PID=""
 POLLER_PID=""
 VIEWER_PIDS=()
+HLS_PIDS=()
 cleanup() {
-    for pid in "${VIEWER_PIDS[@]}" $POLLER_PID $SIM_PID; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${VIEWER_PIDS[@]}" "${HLS_PIDS[@]}" $POLLER_PID $SIM_PID; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$WORK"
 }
@@ -101,7 +105,7 @@ echo "$(alive_count) rooms alive" >&2
 # --- Viewers: one FLV URL per live room (from room info, as a client gets it), viewers spread over them. ------------
 URLS=()
 for ((i = 0; i < LIVES; i++)); do
-    url=$(curl -s "$BASE/webcast/room/info/?room_id=$(room_id "$i")" | grep -o 'http://[^"]*_ld5\.flv?[^"]*' | head -1)
+    url=$(curl -s "$BASE/webcast/room/info/?room_id=$(room_id "$i")" | grep -o 'http://[^"\\]*_ld5\.flv?[^"\\]*' | head -1)
     [[ -n $url ]] || { echo "room $(room_id "$i") lists no FLV URL" >&2; exit 1; }
     URLS+=("$url")
 done
@@ -110,6 +114,30 @@ for ((v = 0; v < VIEWERS; v++)); do
     curl -s -o /dev/null --max-time "$VIEW_SECONDS" -w '%{size_download} %{time_total}\n' "${URLS[v % LIVES]}" \
         >"$WORK/viewer-$v" 2>/dev/null &
     VIEWER_PIDS+=($!)
+done
+
+# --- HLS clients: each follows one live's playlist (origin rendition) and fetches every new segment once. -----------
+hls_client() {
+    local url=$1 out=$2 base=${1%/playlist.m3u8*} last=-1 bytes=0 segment number
+    while true; do
+        for segment in $(curl -s "$url" | grep '^segment-' || true); do
+            number=${segment#segment-}
+            number=${number%%.ts*}
+            if ((number > last)); then
+                bytes=$((bytes + $(curl -s -o /dev/null -w '%{size_download}' "$base/$segment" || echo 0)))
+                last=$number
+            fi
+        done
+        echo "$bytes" >"$out"
+        sleep 1
+    done
+}
+for ((i = 0; i < HLS_LIVES && i < LIVES; i++)); do
+    info=$(curl -s "$BASE/webcast/room/info/?room_id=$(room_id "$i")")
+    url=$(grep -o 'http://[^"\\]*stream-[0-9]*/playlist\.m3u8?[^"\\]*' <<<"$info" | head -1)
+    [[ -n $url ]] || { echo "room $(room_id "$i") lists no HLS URL" >&2; exit 1; }
+    hls_client "$url" "$WORK/hls-$i" &
+    HLS_PIDS+=($!)
 done
 
 # --- One poller: check_alive for every creator, a round every 2 s. ---------------------------------------------------
@@ -137,10 +165,12 @@ HWM_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SIM_PID/status")
 THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$SIM_PID/status")
 for pid in "${VIEWER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 VIEWER_PIDS=()
+HLS_BYTES=0
+for ((i = 0; i < HLS_LIVES && i < LIVES; i++)); do HLS_BYTES=$((HLS_BYTES + $(cat "$WORK/hls-$i" 2>/dev/null || echo 0))); done
 
 awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v hz="$HZ" -v w0="$w0" -v w1="$w1" \
     -v rss="$RSS_KB" -v hwm="$HWM_KB" -v threads="$THREADS" -v lives="$LIVES" -v viewers="$VIEWERS" \
-    -v creators="$CREATORS" -v encoder="$ENCODER" -v rounds=$((r1 - r0)) -v work="$WORK" 'BEGIN {
+    -v creators="$CREATORS" -v encoder="$ENCODER" -v hls="$HLS_LIVES" -v hlsbytes="$HLS_BYTES" -v rounds=$((r1 - r0)) -v work="$WORK" 'BEGIN {
     wall = t1 - t0
     received = 0; seconds = 0; complete = 0
     for (v = 0; v < viewers; v++) {
@@ -150,6 +180,7 @@ awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v hz="$HZ" -v w0="$w0" -v w
     }
     printf "creators:            %d (%d live, encoder %s)\n", creators, lives, encoder
     printf "viewers:             %d (%d received data)\n", viewers, complete
+    if (hls > 0) printf "HLS clients:         %d (%.1f MB of segments fetched in all)\n", hls, hlsbytes / 1e6
     printf "served Mbit/s:       %.1f (simulator writes over the %.0f s window)\n", (w1 - w0) * 8 / wall / 1e6, wall
     if (seconds > 0) printf "received Mbit/s:     %.1f (sum over viewers of bytes / their own seconds)\n", received * 8 / (seconds / viewers) / 1e6
     printf "CPU %% of one core:   %.1f (utime+stime over the window)\n", (c1 - c0) / hz / wall * 100
