@@ -98,15 +98,15 @@ final class ElementaryStreamNormalizer {
 
     private func takeAudio(_ packet: LibAVDemuxer.Packet, dts: Int64, emit: (MediaInputEvent) throws -> Void) throws {
         if AACConfiguration.isADTS(packet.data) {
-            var time = dts
-            for frame in try AACConfiguration.adtsFrames(in: packet.data) {
+            for (index, frame) in try AACConfiguration.adtsFrames(in: packet.data).enumerated() {
                 if frame.configuration != self.audio {
                     self.audio = frame.configuration
                     try emit(.audioConfiguration(frame.configuration))
                 }
+                // Several ADTS frames in one PES packet share its timestamp: 1024 samples each after the first.
+                let time = dts + Int64(index * 1024 * 1000 / max(frame.configuration.sampleRate, 1))
                 try emit(
                     .packet(MediaPacket(track: .audio, dts: time, pts: time, isKeyframe: true, data: Array(packet.data[frame.payload]))))
-                time += Int64(1024 * 1000 / max(frame.configuration.sampleRate, 1))
             }
             return
         }

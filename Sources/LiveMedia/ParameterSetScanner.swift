@@ -46,6 +46,8 @@ extension VideoConfiguration {
         guard packet.track == .video,
             let inBand = ParameterSetScanner.parameterSets(in: packet.data, codec: self.codec, nalLengthSize: self.nalLengthSize)
         else { return nil }
+        // The common case, a stream repeating its sets before every keyframe, costs a byte comparison.
+        if inBand.allSatisfy({ self.parameterSets.contains($0) }) { return nil }
         let merged = Self.merge(inBand, into: self.parameterSets, codec: self.codec)
         guard merged != self.parameterSets else { return nil }
         switch self.codec {
