@@ -6,10 +6,10 @@
 # Usage: bench/live-cost.sh
 # Knobs (environment): COUNTS ("1 10 50") WARMUP (5 s) WINDOW (30 s) WIDTH HEIGHT BITRATE (1280 720 2000000)
 # ENCODER (loop|live, default loop when tiktok-sim has it) SKIP_BUILD=1 (use the existing release build).
-# Needs: ffmpeg (Debian's), curl, awk, getconf. No network: everything is on 127.0.0.1.
+# Needs: ffmpeg (Debian's), curl, awk. No network: everything is on 127.0.0.1.
 #
 # Each run: start the N recordings, wait WARMUP s (connect, the first GOP burst), then measure over WINDOW s the CPU
-# (utime + stime from /proc/PID/stat; for ffmpeg summed over the N processes), and at the end of the window the
+# (per-thread run time from /proc/PID/task/*/schedstat; for ffmpeg summed over the N processes), and at the end of the window the
 # private memory (Private_Clean + Private_Dirty from /proc/PID/smaps_rollup) and RSS. Ours runs first, then ffmpeg,
 # never both at once. The simulator's CPU and the whole machine's busy share over each window are printed too, so
 # the reader can tell the machine was not saturated.
@@ -89,15 +89,12 @@ sleep 2 # let the live get going
 echo "simulator pid $SIM_PID, encoder $ENCODER, $URL" >&2
 
 # --- Sampling helpers. ------------------------------------------------------------------------------------------------
-HZ=$(getconf CLK_TCK)
-# ticks PID...: utime + stime summed over the processes (a vanished process counts 0).
-ticks() {
-    local total=0 pid t
-    for pid in "$@"; do
-        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
-        total=$((total + t))
-    done
-    echo "$total"
+# cpu_ns PID...: CPU time in nanoseconds summed over the processes' threads (/proc/PID/task/*/schedstat, exact; the
+# utime + stime of /proc/PID/stat count in 10 ms ticks, too coarse for 0.1 % of a core over 30 s). A vanished
+# process counts 0; a thread that ends inside the window loses its time (recording threads live for the whole run).
+cpu_ns() {
+    local pid
+    for pid in "$@"; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; done | awk '{ s += $1 } END { printf "%d\n", s }'
 }
 # memory PID...: "private_kB rss_kB" summed over the processes.
 memory() {
@@ -120,15 +117,15 @@ measure() {
     shift 2
     sleep "$WARMUP"
     local t0 c0 s0 m0 t1 c1 s1 m1 mem
-    t0=$(date +%s.%N); c0=$(ticks "$@"); s0=$(ticks "$SIM_PID"); m0=$(machine)
+    t0=$(date +%s.%N); c0=$(cpu_ns "$@"); s0=$(cpu_ns "$SIM_PID"); m0=$(machine)
     sleep "$WINDOW"
-    t1=$(date +%s.%N); c1=$(ticks "$@"); s1=$(ticks "$SIM_PID"); m1=$(machine)
+    t1=$(date +%s.%N); c1=$(cpu_ns "$@"); s1=$(cpu_ns "$SIM_PID"); m1=$(machine)
     mem=$(memory "$@")
-    awk -v name="$name" -v n="$n" -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v s="$((s1 - s0))" -v hz="$HZ" \
+    awk -v name="$name" -v n="$n" -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v s="$((s1 - s0))" \
         -v mem="$mem" -v m0="$m0" -v m1="$m1" 'BEGIN {
         split(m0, a, " "); split(m1, b, " ")
         busy = (b[1] - a[1]) / ((b[1] - a[1]) + (b[2] - a[2]))
-        printf "%s %d %.3f %.3f %s %.3f %.3f\n", name, n, c / hz, t1 - t0, mem, s / hz, busy
+        printf "%s %d %.4f %.3f %s %.4f %.3f\n", name, n, c / 1e9, t1 - t0, mem, s / 1e9, busy
     }' >>"$WORK/results"
 }
 

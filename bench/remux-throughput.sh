@@ -3,7 +3,7 @@
 # fragmented MP4) side by side with `ffmpeg -c copy` (libavformat's FLV demuxer + plain MP4) on the same large FLV.
 #
 # Usage: bench/remux-throughput.sh
-# Knobs (environment): TARGET_MB (input size, default 500) RUNS (per tool, default 3) BENCH_CACHE (where the FLV is
+# Knobs (environment): TARGET_MB (input size, default 1000) RUNS (per tool, default 3) BENCH_CACHE (where the FLV is
 # kept between runs, default $TMPDIR/tiktok-recorder-bench) SKIP_BUILD=1 (use the existing release build).
 # Needs: ffmpeg and ffprobe (Debian's), GNU time (/usr/bin/time, apt-get install time), awk. No network.
 #
@@ -14,7 +14,7 @@
 # and audio packets as the input, so both did the same work.
 set -euo pipefail
 
-TARGET_MB=${TARGET_MB:-500}
+TARGET_MB=${TARGET_MB:-1000}
 RUNS=${RUNS:-3}
 CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/tiktok-recorder-bench}
 
