@@ -112,4 +112,29 @@ import Testing
         try LibAVDemuxInput(path: path).run(stop: stop, sink: sink)
         #expect(sink.videoPackets.count == 10)
     }
+
+    @Test func aResolutionChangeInsideATSFileAnnouncesANewConfiguration() throws {
+        let directory = try MediaTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.ts").path
+        let second = directory.appendingPathComponent("b.ts").path
+        try MediaTool.encode(first, video: "libx265", seconds: 1, size: "320x240")
+        try MediaTool.encode(second, video: "libx265", seconds: 1, size: "640x360")
+        let joined = directory.appendingPathComponent("joined.ts").path
+        try Data(try Data(contentsOf: URL(fileURLWithPath: first)) + Data(contentsOf: URL(fileURLWithPath: second)))
+            .write(to: URL(fileURLWithPath: joined))
+        let expected = try MediaTool.packetCounts(first)["video", default: 0] + MediaTool.packetCounts(second)["video", default: 0]
+        let sink = CollectingSink()
+        try LibAVDemuxInput(path: joined).run(stop: StopSignal(), sink: sink)
+        #expect(sink.videoConfigurations.map(\.summary) == ["hevc 320x240", "hevc 640x360"])
+        #expect(sink.videoPackets.count == expected)
+        // The new configuration arrives right before the first frame that needs it, a keyframe.
+        let change = try #require(sink.events.lastIndex { if case .videoConfiguration = $0 { true } else { false } })
+        let next = sink.events[(change + 1)...].first { if case .packet(let p) = $0 { p.track == .video } else { false } }
+        guard case .packet(let keyframe)? = next else {
+            Issue.record("no frame after the change")
+            return
+        }
+        #expect(keyframe.isKeyframe)
+    }
 }
