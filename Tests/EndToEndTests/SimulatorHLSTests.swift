@@ -256,9 +256,14 @@ import FoundationNetworking
         }
     }
 
-    /// ffprobe's streams and format of one segment, checking that its first video frame is a keyframe (the segment
-    /// decodes on its own, with SPS/PPS in band).
+    /// ffprobe's streams and format of one segment, checking that it starts with the program tables and its first video frame is a
+    /// keyframe (the segment decodes on its own, with SPS/PPS in band).
     static func probeSegment(_ bytes: Data) async throws -> String {
+        // Each segment starts with the service and program tables (SDT, PAT, PMT) before any media, so a player can
+        // join at any segment.
+        let packets = [UInt8](bytes.prefix(3 * 188))
+        let pids = stride(from: 0, to: packets.count - 2, by: 188).map { Int(packets[$0 + 1] & 0x1F) << 8 | Int(packets[$0 + 2]) }
+        #expect(pids.count == 3 && pids[0] == 0x11 && pids[1] == 0, "starts with SDT and PAT: PIDs \(pids)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hls-\(UUID().uuidString).ts")
         try bytes.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
