@@ -1,3 +1,4 @@
+import CLibAV
 import CLibAVShims
 import CurlTransport
 import Foundation
@@ -132,5 +133,21 @@ final class ScriptedHLSFetcher: HLSFetcher {
         sink.onEvent = { _ in if sink.videoPackets.count == 5 { stop.stop() } }
         try HLSInput(playlistURL: Self.url, stallTimeout: .seconds(60), fetcher: segments.fetcher).run(stop: stop, sink: sink)
         #expect(sink.videoPackets.count == 5)
+    }
+
+    @Test func mpegTSTimestampsKeepRisingAcrossThe33BitWrap() throws {
+        let normalizer = ElementaryStreamNormalizer(source: "test", unwrapTimestamps: true)
+        var times: [Int64] = []
+        let period: Int64 = 1 << 33
+        for ticks in [period - 18000, period - 9000, 0, 9000, 18000] {
+            let packet = LibAVDemuxer.Packet(
+                track: .audio, videoCodec: .h264, data: [1, 2, 3], extradata: [0x12, 0x10], dts: ticks, pts: ticks,
+                timeBase: AVRational(num: 1, den: 90000), wrapBits: 33, isKeyframe: true)
+            try normalizer.take(packet) { event in
+                if case .packet(let media) = event { times.append(media.dts) }
+            }
+        }
+        #expect(times.count == 5)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 100 })
     }
 }
