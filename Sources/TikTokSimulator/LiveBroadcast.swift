@@ -16,12 +16,43 @@ import Synchronization
 /// ``serve(_:faults:connectedAt:write:)`` and ``watchTimestampJumps(from:groundTruth:)``.
 final class LiveBroadcast: Sendable {
     /// A run of FLV bytes with the media timestamps it covers.
+    ///
+    /// A looping broadcast's chunk keeps only a reference to the shared GOP frame and its timestamp base, and builds
+    /// its bytes when read, so the seconds of history every broadcast keeps cost next to no memory in loop mode.
     struct Chunk: Sendable {
-        var bytes: [UInt8]
+        private enum Content: Sendable {
+            case bytes([UInt8])
+            case looped(prefix: [UInt8], frame: LoopedGOP.Frame, base: Int64)
+        }
+
+        private var content: Content
         var firstTimestamp: Int64?
         var lastTimestamp: Int64?
         /// Wall-clock Unix time (seconds) the encoder produced it; `nil` for headers.
         var encodedAt: Double?
+
+        /// The FLV bytes.
+        var bytes: [UInt8] {
+            switch self.content {
+            case .bytes(let bytes): bytes
+            case .looped(let prefix, let frame, let base): prefix + frame.bytes(at: base)
+            }
+        }
+
+        init(bytes: [UInt8], firstTimestamp: Int64? = nil, lastTimestamp: Int64? = nil, encodedAt: Double? = nil) {
+            self.content = .bytes(bytes)
+            self.firstTimestamp = firstTimestamp
+            self.lastTimestamp = lastTimestamp
+            self.encodedAt = encodedAt
+        }
+
+        /// `frame` of a looped GOP with its timestamps moved by `base`, after `prefix` (a sequence header, or nothing).
+        init(looped frame: LoopedGOP.Frame, base: Int64, prefix: [UInt8], encodedAt: Double) {
+            self.content = .looped(prefix: prefix, frame: frame, base: base)
+            self.firstTimestamp = frame.tags.firstTimestamp.map { $0 + base }
+            self.lastTimestamp = frame.tags.lastTimestamp.map { $0 + base }
+            self.encodedAt = encodedAt
+        }
     }
 
     /// Where timestamp jumps come from and are logged.
@@ -324,9 +355,7 @@ final class LiveBroadcast: Sendable {
                     frame = cursor.gop.frames[Int(cursor.nextFrame - cursor.passStartFrame)]
                 }
                 let base = cursor.passStartFrame * 1000 / fps + state.timestampOffset
-                let chunk = Chunk(
-                    bytes: prefix + frame.bytes(at: base), firstTimestamp: frame.tags.firstTimestamp.map { $0 + base },
-                    lastTimestamp: frame.tags.lastTimestamp.map { $0 + base }, encodedAt: now)
+                let chunk = Chunk(looped: frame, base: base, prefix: prefix, encodedAt: now)
                 Self.publish(chunk, isKeyframe: frame.tags.isKeyframe, into: &state)
                 cursor.nextFrame += 1
                 sent += 1
