@@ -15,6 +15,9 @@ public final class ChatSidecarWriter {
     public private(set) var eventCount = 0
     /// How long each cue stays on screen, seconds.
     public var cueDuration: Double = 4
+    /// Called with each cue (start, end in seconds on the media timeline, text) as it is written to the WebVTT file,
+    /// so the recorder can also mux it into the video's own subtitle track.
+    public var onCue: (@Sendable (_ start: Double, _ end: Double, _ text: String) -> Void)?
 
     private let clock: MediaClock
     private let jsonLines: FileHandle
@@ -77,6 +80,7 @@ public final class ChatSidecarWriter {
             try self.webVTT.write(
                 contentsOf: Data(WebVTT.cue(index: self.cueIndex, start: start, end: start + self.cueDuration, text: text).utf8)
             )
+            self.onCue?(start, start + self.cueDuration, text)
         }
     }
 }

@@ -212,7 +212,7 @@ final class MP4SegmentWriter {
         let index = media.track == .video ? self.videoStream : self.audioStream
         guard index >= 0, !media.data.isEmpty else { return }
         if self.subtitleStream >= 0 && (media.track == .video || self.videoStream < 0) {
-            try self.writeTimedText(self.timedText.samples(through: media.dts))
+            try self.writeTimedText(self.timedText.samples(through: media.dts - Self.cueLatency))
         }
         let result = media.data.withUnsafeBufferPointer { data in
             self.send(index, data, dts: media.dts, pts: media.pts, duration: duration, keyframe: media.isKeyframe)
@@ -223,6 +223,12 @@ final class MP4SegmentWriter {
         }
         try self.syncIfDue()
     }
+
+    /// How far (ms) the timed-text track trails the video. A cue is stamped with the media time that was on air when
+    /// it was said, but reaches the recorder later (chat comes over the network, in batches); samples released as
+    /// soon as the video passed them would have to clip such a cue. 5 s covers TikTok's chat delivery; a crash loses
+    /// at most these last seconds of text besides the unfinished fragment.
+    static let cueLatency: Int64 = 5_000
 
     /// Adds a cue (seconds on this file's timeline). It is written once the video has passed its end; overlapping
     /// cues share samples, one line each. Without a subtitle track this does nothing.

@@ -108,9 +108,13 @@ public struct CreatorRecorder: Sendable {
             ],
             proxy: ProxyResolver(configuration: self.configuration.tiktok).httpProxy,
             outputPath: basePath + ".mp4",
-            stallTimeout: self.configuration.stallTimeout
+            stallTimeout: self.configuration.stallTimeout,
+            statisticsPath: basePath + ".stats.json"
         )
         let sidecar = try ChatSidecarWriter(basePath: basePath, clock: clock)
+        // The chat cues also go into the MP4's own timed-text track, as crash-safe as the video.
+        let cues = TimedTextCueQueue()
+        sidecar.onCue = { start, end, text in cues.add(TimedTextCue(start: start, end: end, text: text)) }
         let sidecarBox = SidecarBox(sidecar)
 
         enum Part: Sendable {
@@ -128,7 +132,7 @@ public struct CreatorRecorder: Sendable {
             try await withThrowingTaskGroup(of: Part.self) { group in
                 group.addTask {
                     .media(
-                        try await LiveStreamRecorder().record(mediaOptions, stop: stop) { arrival in
+                        try await LiveStreamRecorder().record(mediaOptions, stop: stop, cues: cues) { arrival in
                             clock.observe(mediaTime: arrival.mediaTime, wallClock: arrival.wallClock)
                         }
                     )

@@ -62,8 +62,8 @@ import TikTokSimulator
 
         // The MP4, read back with libavformat and fully decoded with libavcodec.
         let inspection = try MediaFileInspector.inspect(path: summary.media.path)
-        #expect(inspection.streams.map(\.mediaType).sorted() == ["audio", "video"])
-        #expect(inspection.streams.map(\.codecName).sorted() == ["aac", "h264"])
+        #expect(inspection.streams.map(\.mediaType).sorted() == ["audio", "subtitle", "video"])
+        #expect(inspection.streams.map(\.codecName).sorted() == ["aac", "h264", "mov_text"])
         #expect(inspection.decodeErrors == 0)
         #expect(abs(inspection.duration - streamedSeconds) <= 1, "file \(inspection.duration) s, streamed \(streamedSeconds) s")
         #expect(inspection.streams.first { $0.mediaType == "video" }?.decodedFrames == summary.media.videoFrames)
@@ -75,7 +75,7 @@ import TikTokSimulator
         )
         let probed = try #require(try JSONSerialization.jsonObject(with: Data(probe.utf8)) as? [String: Any])
         let probedStreams = try #require(probed["streams"] as? [[String: Any]])
-        #expect(probedStreams.compactMap { $0["codec_name"] as? String }.sorted() == ["aac", "h264"])
+        #expect(probedStreams.compactMap { $0["codec_name"] as? String }.sorted() == ["aac", "h264", "mov_text"])
         let probedDurationText = (probed["format"] as? [String: Any])?["duration"] as? String
         let probedDuration = try #require(probedDurationText.flatMap(Double.init))
         #expect(abs(probedDuration - streamedSeconds) <= 1)
@@ -118,6 +118,16 @@ import TikTokSimulator
             ["-v", "error", "-f", "webvtt", "-show_entries", "packet=pts_time", "-of", "csv=p=0", summary.subtitlesPath]
         )
         #expect(packets.split(separator: "\n").count == cues.count)
+
+        // The MP4's own timed-text track carries the same cues: overlapping ones share a sample, so each WebVTT cue's
+        // text is on screen in the MP4 from its start (to the ms) for as long as it lasts inside the video.
+        let embedded = inspection.cues
+        #expect(!embedded.isEmpty)
+        for cue in cues where cue.start < inspection.duration - 0.1 {
+            let text = cue.text.replacing("&lt;", with: "<").replacing("&gt;", with: ">").replacing("&amp;", with: "&")
+            let showing = embedded.first { abs($0.start - cue.start) < 0.002 }
+            #expect(showing?.text.contains(text) == true, "cue at \(cue.start) s (\(text)) is not in the MP4 track")
+        }
     }
 
 }

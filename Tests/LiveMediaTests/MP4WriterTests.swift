@@ -214,18 +214,20 @@ import Testing
             var writer: MP4SegmentWriter? = try Self.writer(
                 path, encoder, options: MP4OutputOptions(syncPolicy: .never, subtitleTrack: true))
             writer?.addCue(TimedTextCue(start: 1, end: 2, text: "kept"))
-            writer?.addCue(TimedTextCue(start: 4.5, end: 5, text: "lost with the last fragment"))
-            let written = try Self.write(encoder, frames: 137, to: writer!)  // 5.48 s; keyframes at 0, 2, 4 s
+            writer?.addCue(TimedTextCue(start: 6.5, end: 7, text: "lost with the last fragment"))
+            // 10.28 s at 25 fps; keyframes every 2 s. Text trails video by MP4SegmentWriter.cueLatency (5 s): "kept" is written
+            // with the video at 7 s, the other cue would be at 12 s.
+            let written = try Self.write(encoder, frames: 257, to: writer!)
             if !dropWithoutAbandon { writer?.abandon() }
             writer = nil
 
-            // The fragment from 4 s on was still in memory: the file ends at 4 s, within one fragment (a 2 s GOP).
+            // The fragment from 10 s on was still in memory: the file ends at 10 s, within one fragment (a 2 s GOP).
             let duration = try Witness.formatDuration(path)
             #expect(duration >= Double(written.videoEnd) / 1000 - 2.0 && duration <= Double(written.videoEnd) / 1000)
-            #expect(abs(duration - 4.0) < 0.1, "ffprobe duration \(duration)")
+            #expect(abs(duration - 10.0) < 0.1, "ffprobe duration \(duration)")
             let inspection = try MediaFileInspector.inspect(path: path)
             #expect(inspection.decodeErrors == 0)
-            #expect(inspection.streams[0].decodedFrames == 100)
+            #expect(inspection.streams[0].decodedFrames == 250)
             #expect(inspection.cues.map(\.text) == ["kept"])
             #expect(try Witness.decodesCleanly(path))
         }
