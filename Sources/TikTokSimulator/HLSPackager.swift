@@ -1,4 +1,3 @@
-import CurlTransport
 import Foundation
 import LiveMedia
 import Logging
@@ -75,8 +74,6 @@ final class HLSPackager: Sendable {
         self.queue.close()
     }
 
-    /// Whether packaging is over (the live ended, it failed or was stopped).
-    var isFinished: Bool { self.state.withLock { $0.finished } }
     /// Whether ``stop()`` ended it before the live did.
     var wasStoppedWhileLive: Bool { self.state.withLock { $0.stoppedWhileLive } }
     /// The number the next segment gets.
