@@ -38,8 +38,7 @@ public struct FLVFileInput: MediaInput {
             try chunk.withUnsafeBytes { try reader.consume($0, sink: sink) }
         }
         if !stop.isStopped, reader.offset < total {
-            throw LiveMediaError.malformedFLV(
-                offset: reader.offset, reason: "the file ends inside a tag (\(total - reader.offset) bytes left over); it is truncated")
+            throw LiveMediaError.truncated(path: self.path, offset: reader.offset)
         }
     }
 }

@@ -10,6 +10,9 @@ public enum LiveMediaError: Error, CustomStringConvertible, Sendable, Equatable 
     case noMedia(source: String)
     /// The encoder needed for the test pattern is missing from this libavcodec.
     case encoderUnavailable(String)
+    /// A media file ends inside a frame at byte `offset`, as a recording cut off by a crash does; everything before
+    /// it was read.
+    case truncated(path: String, offset: Int64)
 
     public var description: String {
         switch self {
@@ -21,6 +24,8 @@ public enum LiveMediaError: Error, CustomStringConvertible, Sendable, Equatable 
             "unsupported codec: \(codec)"
         case .noMedia(let source):
             "\(source) ended before any audio or video arrived"
+        case .truncated(let path, let offset):
+            "\(path) ends inside a frame at byte \(offset) (it was cut off); everything before was read"
         case .encoderUnavailable(let name):
             "the libavcodec encoder '\(name)' is not available; install Debian's libavcodec with libx264 (libavcodec59)"
         }

@@ -1,3 +1,4 @@
+import CLibAVShims
 import CurlTransport
 import Foundation
 
@@ -145,6 +146,8 @@ public struct LiveStreamRecorder: Sendable {
                 return stop.isStopped ? .stopped : .sourceEnded
             } catch let error as CurlError where error.kind == .cancelled || stop.isStopped {
                 return .stopped
+            } catch LiveMediaError.truncated where pipeline.hasOutput {
+                return .sourceEnded  // a file cut off by a crash: everything before the cut is recorded
             } catch {
                 if stop.isStopped { return .stopped }
                 if pipeline.currentStatistics.bytesIn > bytesBefore {
@@ -179,8 +182,11 @@ public struct LiveStreamRecorder: Sendable {
             case .httpStatus(let status): return status >= 500 || status == 429
             }
         }
-        if let media = error as? LiveMediaError, case .malformedFLV = media { return true }
-        return false
+        switch error as? LiveMediaError {
+        case .malformedFLV?: return true
+        case .libav(_, let code, _)? where code == ttr_av_error(ETIMEDOUT): return true  // an HLS playlist stalled
+        default: return false
+        }
     }
 
     private static func writeStatistics(_ statistics: RecordingStatistics, to path: String) {
