@@ -1,5 +1,8 @@
+import CurlTransport
 import Foundation
+import LiveMedia
 import Logging
+import Synchronization
 import Testing
 import TikTokSimulator
 
@@ -226,6 +229,30 @@ import FoundationNetworking
         }
     }
 
+    @Test func ourHLSInputFollowsTheLivePlaylistToItsEnd() async throws {
+        try await Self.withLiveHLS(seconds: 12) { _, url in
+            let sink = CollectingSink()
+            // HLSInput blocks: run it on a thread of its own; it returns after EXT-X-ENDLIST.
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Thread { continuation.resume(with: Result { try MediaInputs.open(url).run(stop: StopSignal(), sink: sink) }) }.start()
+            }
+            let events = sink.events.withLock { $0 }
+            let video = events.compactMap { event -> MediaPacket? in
+                if case .packet(let packet) = event, packet.track == .video { return packet }
+                return nil
+            }
+            let audio = events.filter { if case .packet(let packet) = $0 { packet.track == .audio } else { false } }
+            #expect(events.contains { if case .videoConfiguration(let video) = $0 { video.codec == .h264 } else { false } })
+            #expect(events.contains { if case .audioConfiguration = $0 { true } else { false } })
+            #expect(!events.contains { if case .discontinuity = $0 { true } else { false } }, "no discontinuity")
+            #expect(video.first?.isKeyframe == true, "starts at a keyframe")
+            let span = (video.last?.dts ?? 0) - (video.first?.dts ?? 0)
+            #expect(span >= 5000 && span <= 13000, "several seconds of video up to the live's end (\(span) ms)")
+            #expect(zip(video, video.dropFirst()).allSatisfy { $1.dts > $0.dts }, "video timestamps always advance")
+            #expect(audio.count > video.count, "AAC frames alongside (\(audio.count) audio, \(video.count) video)")
+        }
+    }
+
     @Test func anExpiredURLIsRefusedAndASegmentOutsideTheWindowIsNotFound() async throws {
         try await Self.withLiveHLS(seconds: 30) { _, url in
             let playlist = try await Self.playlist(url)
@@ -283,4 +310,11 @@ import FoundationNetworking
         text.split(separator: "\n").first { $0.hasPrefix("\(key)=") }
             .map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
     }
+}
+
+/// Keeps every event an input delivers.
+private final class CollectingSink: MediaInputSink, Sendable {
+    let events = Mutex<[MediaInputEvent]>([])
+    func receive(_ event: MediaInputEvent) throws { self.events.withLock { $0.append(event) } }
+    func received(bytes: Int) {}
 }
