@@ -94,13 +94,13 @@ echo "simulator pid $SIM_PID, encoder $ENCODER, $URL" >&2
 # process counts 0; a thread that ends inside the window loses its time (recording threads live for the whole run).
 cpu_ns() {
     local pid
-    for pid in "$@"; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; done | awk '{ s += $1 } END { printf "%d\n", s }'
+    for pid in "$@"; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; done | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 # memory PID...: "private_kB rss_kB" summed over the processes.
 memory() {
     local private=0 rss=0 pid p r
     for pid in "$@"; do
-        p=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+        p=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { printf "%d\n", s }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
         r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
         private=$((private + p))
         rss=$((rss + r))
