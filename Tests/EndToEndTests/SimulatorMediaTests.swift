@@ -251,4 +251,18 @@ import TikTokSimulator
             #expect((frames.last?.timestamp ?? 0) > 4000, "timestamps count up past the 2 s GOP")
         }
     }
+
+    @Test func aTimestampJumpInLoopModeMovesEveryLaterTagForwardOnce() async throws {
+        let scenario = SimulatorScenario(creators: [Self.creator()], encoder: .loop)
+        try await Self.withLive(scenario) { simulator, urls in
+            async let watched = FLVWatch.watch(try #require(urls["origin"]), seconds: 3)
+            try await Task.sleep(for: .seconds(1))
+            simulator.cdnFaults.jumpTimestamps(byMilliseconds: 5000)
+            let frames = Self.videoTags(try await watched).filter { !$0.isSequenceHeader }.map { Int64($0.timestamp) }
+            let steps = zip(frames, frames.dropFirst()).map { $1 - $0 }
+            #expect(steps.filter { $0 >= 5000 }.count == 1, "one jump of at least 5 s")
+            #expect(steps.allSatisfy { $0 > 0 && ($0 <= 40 || $0 >= 5000) }, "otherwise steady timestamps")
+            #expect(simulator.groundTruth.faults == ["cdn.timestampJump"])
+        }
+    }
 }
