@@ -56,6 +56,7 @@ THEIRS="$WORK/ffmpeg.mp4"
 
 # --- Runs: alternate the tools; warm the page cache first. -----------------------------------------------------------
 cat "$BIG" >/dev/null
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # run NAME COMMAND...: appends "NAME wall user sys" to $WORK/results.
 run() {
     local name=$1
@@ -91,7 +92,7 @@ THEIR_PACKETS=$(packets "$THEIRS")
 OUR_FILES=$(find "$WORK" -name 'ours*.mp4' | wc -l)
 
 echo
-echo "input: $BIG, $((INPUT_BYTES / 1000000)) MB, $(ffprobe -v error -show_entries format=duration -of csv=p=0 "$BIG" | cut -d. -f1) s (1280x720 H.264 3 Mbit/s + AAC), $RUNS runs each, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input: $BIG, $((INPUT_BYTES / 1000000)) MB, $(ffprobe -v error -show_entries format=duration -of csv=p=0 "$BIG" | cut -d. -f1) s (1280x720 H.264 3 Mbit/s + AAC), $RUNS runs each, load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "packets: input $IN_PACKETS | tiktok-recorder $OUR_PACKETS ($OUR_FILES file) | ffmpeg $THEIR_PACKETS"
 awk -v bytes="$INPUT_BYTES" '
     { wall = $2; cpu = $3 + $4
