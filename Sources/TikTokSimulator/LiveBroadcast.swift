@@ -131,7 +131,8 @@ final class LiveBroadcast: Sendable {
                     do {
                         source = try TestPatternEncoder(
                             codec: video.codec, width: video.width, height: video.height, framesPerSecond: video.framesPerSecond,
-                            videoBitrate: video.bitrate, startTime: Int64(max(0, Date().timeIntervalSince1970 - start) * 1000))
+                            videoBitrate: video.bitrate,
+                            startTime: startWallClock == nil ? 0 : Int64(max(0, Date().timeIntervalSince1970 - start) * 1000))
                     } catch {
                         continuation.resume(throwing: error)
                         return
@@ -155,7 +156,8 @@ final class LiveBroadcast: Sendable {
             let start = startWallClock ?? Date().timeIntervalSince1970
             let broadcast = LiveBroadcast(video: video, encoder: encoder, startWallClock: start, headers: gop.headers)
             let fps = Double(video.framesPerSecond)
-            let first = Int64(((Date().timeIntervalSince1970 - start) * fps).rounded(.up))
+            // A new live starts at frame 0; one joining a running live at the next frame due.
+            let first = startWallClock == nil ? 0 : Int64(((Date().timeIntervalSince1970 - start) * fps).rounded(.up))
             broadcast.state.withLock { $0.loop = LoopCursor(gop: gop, passStartFrame: max(0, first), nextFrame: max(0, first)) }
             LoopPacer.shared.add(broadcast)
             return broadcast
