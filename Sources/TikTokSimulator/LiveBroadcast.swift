@@ -309,10 +309,11 @@ final class LiveBroadcast: Sendable {
             let chunk = Chunk(
                 bytes: prefix + tags.bytes, firstTimestamp: tags.firstTimestamp, lastTimestamp: tags.lastTimestamp,
                 encodedAt: Date().timeIntervalSince1970)
-            self.state.withLock { state in
+            let dropped = self.state.withLock { state in
                 if let headers { state.sequenceHeaders = headers }
-                Self.publish(chunk, isKeyframe: tags.isKeyframe, into: &state)
+                return Self.publish(chunk, isKeyframe: tags.isKeyframe, into: &state)
             }
+            for viewer in dropped { viewer.finish() }
         }
     }
 
@@ -329,6 +330,7 @@ final class LiveBroadcast: Sendable {
         guard self.state.withLock({ ($0.loop?.nextFrame ?? Int64.max) <= due }) else { return true }
         var applied: PendingChange?
         var appliedAt: Int64 = 0
+        var dropped: [AsyncStream<Chunk>.Continuation] = []
         self.state.withLock { state in
             guard var cursor = state.loop else { return }
             var sent: Int64 = 0
@@ -358,7 +360,7 @@ final class LiveBroadcast: Sendable {
                 }
                 let base = cursor.passStartFrame * 1000 / fps + state.timestampOffset
                 let chunk = Chunk(looped: frame, base: base, prefix: prefix, encodedAt: now)
-                Self.publish(chunk, isKeyframe: frame.tags.isKeyframe, into: &state)
+                dropped += Self.publish(chunk, isKeyframe: frame.tags.isKeyframe, into: &state)
                 cursor.nextFrame += 1
                 sent += 1
             }
@@ -366,6 +368,7 @@ final class LiveBroadcast: Sendable {
             if cursor.nextFrame <= due { cursor.nextFrame = due + 1 }
             state.loop = cursor
         }
+        for viewer in dropped { viewer.finish() }
         if let applied { applied.groundTruth?.recordFault(applied.faultName, mediaTimestamp: appliedAt) }
         return true
     }
@@ -382,7 +385,9 @@ final class LiveBroadcast: Sendable {
     }
 
     /// Hands `chunk` to every viewer and files it in the current GOP (a keyframe starts a new one).
-    private static func publish(_ chunk: Chunk, isKeyframe: Bool, into state: inout State) {
+    /// - Returns: the viewers too far behind to take it, already removed; the caller finishes them once it has let go
+    ///   of the lock (finishing runs their termination handler, which takes the lock).
+    private static func publish(_ chunk: Chunk, isKeyframe: Bool, into state: inout State) -> [AsyncStream<Chunk>.Continuation] {
         if isKeyframe {
             if !state.currentGOP.isEmpty { state.previousGOPs.append(state.currentGOP) }
             let oldest = (chunk.encodedAt ?? 0) - Self.historyLimit
@@ -390,12 +395,14 @@ final class LiveBroadcast: Sendable {
             state.currentGOP = []
         }
         state.currentGOP.append(chunk)
+        var dropped: [AsyncStream<Chunk>.Continuation] = []
         for (id, viewer) in state.viewers {
             if case .dropped = viewer.yield(chunk) {
-                viewer.finish()
+                dropped.append(viewer)
                 state.viewers[id] = nil
             }
         }
+        return dropped
     }
 
     private func endViewers() {
