@@ -13,15 +13,17 @@ import FoundationNetworking
 @Suite(.serialized) struct CDNFaultTests {
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Runs a simulator whose built-in creator is live at once, waits until the live is on and `warmUp` has passed,
-    /// and hands `body` the simulator and the stream's FLV URL.
-    static func withLiveStream(
-        warmUp: Duration = .zero, _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
+    /// Runs a simulator playing `scenario`, waits until `sim_creator` is live and hands `body` the simulator and the
+    /// room info answer (with its stream URLs).
+    static func withLiveRoom(
+        _ scenario: SimulatorScenario = .builtIn(liveAfter: .zero, liveDuration: .seconds(60)),
+        _ body: @Sendable @escaping (TikTokSimulator, _ roomInfo: Any?) async throws -> Void
     ) async throws {
-        let simulator = TikTokSimulator(scenario: .builtIn(liveAfter: .zero, liveDuration: .seconds(60)), logger: Self.quiet)
+        let simulator = TikTokSimulator(scenario: scenario, logger: Self.quiet)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
+            defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
             var roomID: String?
@@ -35,10 +37,19 @@ import FoundationNetworking
                 }
             }
             let info = try await GroundTruthLogTests.get("\(base)/webcast/room/info/?room_id=\(try #require(roomID))")
-            let url = try #require(GroundTruthLogTests.flvURLs(in: info.json).first)
+            try await body(simulator, info.json)
+        }
+    }
+
+    /// Runs a simulator whose built-in creator is live at once, waits until the live is on and `warmUp` has passed,
+    /// and hands `body` the simulator and the stream's FLV URL.
+    static func withLiveStream(
+        warmUp: Duration = .zero, _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
+    ) async throws {
+        try await Self.withLiveRoom { simulator, roomInfo in
+            let url = try #require(GroundTruthLogTests.flvURLs(in: roomInfo).first)
             try await Task.sleep(for: warmUp)
             try await body(simulator, url)
-            group.cancelAll()
         }
     }
 

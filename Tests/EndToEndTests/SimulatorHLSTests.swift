@@ -40,26 +40,9 @@ import FoundationNetworking
         seconds: Int = 30, scenario: SimulatorScenario? = nil, rendition: String = "origin",
         _ body: @Sendable @escaping (TikTokSimulator, String) async throws -> Void
     ) async throws {
-        let simulator = TikTokSimulator(
-            scenario: scenario ?? .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds)), logger: Self.quiet)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
-            var roomID: String?
-            for _ in 0..<40 where roomID == nil {
-                let lookup = try await GroundTruthLogTests.get("\(base)/api-live/user/room/?uniqueId=sim_creator")
-                let user = ((lookup.json as? [String: Any])?["data"] as? [String: Any])?["user"] as? [String: Any]
-                if user?["status"] as? Int == 2 {
-                    roomID = user?["roomId"] as? String
-                } else {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
-            let info = try await GroundTruthLogTests.get("\(base)/webcast/room/info/?room_id=\(try #require(roomID))")
-            let url = try #require(Self.hlsURL(rendition, in: info.json), "room info lists an HLS URL for \(rendition)")
+        try await CDNFaultTests.withLiveRoom(scenario ?? .builtIn(liveAfter: .zero, liveDuration: .seconds(seconds))) {
+            simulator, roomInfo in
+            let url = try #require(Self.hlsURL(rendition, in: roomInfo), "room info lists an HLS URL for \(rendition)")
             try await body(simulator, url)
         }
     }
