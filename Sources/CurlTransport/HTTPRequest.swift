@@ -14,6 +14,10 @@ public struct HTTPRequest: Sendable {
     public var stallTimeout: Duration?
     /// Whether 3xx answers are followed. Off where a redirect itself is the answer (country block probes).
     public var followRedirects: Bool
+    /// For paced streams: after the socket has been drained, wait until this long after the previous delivery
+    /// before reading again, so the data arrives in fewer, larger pieces (a 30 fps live otherwise wakes the
+    /// reader 30+ times a second). `nil` reads as soon as data arrives. Adds at most this much latency.
+    public var coalescingInterval: Duration?
 
     /// Creates a GET request with browser-like patience defaults.
     public init(
@@ -23,7 +27,8 @@ public struct HTTPRequest: Sendable {
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration? = .seconds(30),
         stallTimeout: Duration? = nil,
-        followRedirects: Bool = true
+        followRedirects: Bool = true,
+        coalescingInterval: Duration? = nil
     ) {
         self.url = url
         self.headers = headers
@@ -32,6 +37,7 @@ public struct HTTPRequest: Sendable {
         self.totalTimeout = totalTimeout
         self.stallTimeout = stallTimeout
         self.followRedirects = followRedirects
+        self.coalescingInterval = coalescingInterval
     }
 }
 

@@ -33,7 +33,7 @@ final class FileOutput {
 
     private var descriptor: Int32
     private var fragmentStartOffset: Int64 = 0
-    private static let bufferSize = 64 * 1024
+    private static let bufferSize = 256 * 1024
 
     /// Creates or truncates the file at `path` (mode 0644) and sets up the I/O context.
     /// - Throws: ``LiveMediaError/libav(operation:code:message:)`` naming the file and the reason (a missing

@@ -218,6 +218,9 @@ final class MP4SegmentWriter {
             self.send(index, data, dts: media.dts, pts: media.pts, duration: duration, keyframe: media.isKeyframe)
         }
         try self.checkOutput(result, "writing a \(media.track == .video ? "video" : "audio") packet to \(self.path)")
+        // A keyframe may have closed a fragment: hand all of it to the file now, not when the I/O buffer fills, so a
+        // crash never loses more than the fragment being written.
+        if media.isKeyframe, media.track == .video { self.output.flush() }
         if media.track == .video || self.videoStream < 0 {
             self.mediaEnd = max(self.mediaEnd, media.pts + max(duration, 0))
         }

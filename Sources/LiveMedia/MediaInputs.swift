@@ -21,8 +21,12 @@ public enum MediaInputs {
             if path.hasSuffix(".m3u8") {
                 return HLSInput(playlistURL: location, headers: headers, proxy: proxy, stallTimeout: stallTimeout)
             }
+            // A paced live stream is read ten times a second rather than per frame: far fewer wake-ups per stream.
             return HTTPFLVInput(
-                request: HTTPRequest(url: location, headers: headers, proxy: proxy, totalTimeout: nil, stallTimeout: stallTimeout)
+                request: HTTPRequest(
+                    url: location, headers: headers, proxy: proxy, totalTimeout: nil, stallTimeout: stallTimeout,
+                    coalescingInterval: .milliseconds(100)
+                )
             )
         }
         var path = location

@@ -35,6 +35,14 @@ struct RemuxCommand: AsyncParsableCommand {
     @Option(help: "Write the statistics as JSON to this file.")
     var statistics: String?
 
+    @Flag(
+        help: """
+            fsync the output every 5 s as a recording does. Without it, a local input is remuxed without syncing (the \
+            input is kept, so a crash costs a rerun); a URL input is always synced.
+            """
+    )
+    var sync = false
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
@@ -45,16 +53,18 @@ struct RemuxCommand: AsyncParsableCommand {
         guard self.output.lowercased().hasSuffix(".mp4") else {
             throw ValidationError("the output \(self.output) must end in .mp4")
         }
+        let isURL = self.input.lowercased().hasPrefix("http://") || self.input.lowercased().hasPrefix("https://")
+        var output = MP4OutputOptions(fragmentDuration: .milliseconds(Int64(self.fragmentSeconds * 1000)))
+        if !isURL && !self.sync { output.syncPolicy = .never }
         var options = LiveStreamRecorder.Options(
-            source: self.input, outputPath: self.output, reconnectWindow: .zero,
-            output: MP4OutputOptions(fragmentDuration: .milliseconds(Int64(self.fragmentSeconds * 1000))),
+            source: self.input, outputPath: self.output, reconnectWindow: .zero, output: output,
             segmenting: SegmentPolicy(
                 maximumDuration: self.segmentSeconds.map { .milliseconds(Int64($0 * 1000)) },
                 maximumBytes: self.segmentMegabytes.map { Int64($0 * 1_048_576) }
             ),
             statisticsPath: self.statistics
         )
-        if self.input.lowercased().hasPrefix("http") { options.reconnectWindow = .seconds(30) }
+        if isURL { options.reconnectWindow = .seconds(30) }
         let summary: RecordingSummary
         do {
             summary = try await LiveStreamRecorder().record(options)
