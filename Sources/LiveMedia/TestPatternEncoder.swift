@@ -1,6 +1,7 @@
 import CLibAV
 import CLibAVShims
 import Foundation
+import Synchronization
 
 /// Encodes a synthetic live source in-process with libavcodec: a moving test pattern with the frame's media
 /// time drawn in the picture (H.264 through libx264 or HEVC through libx265) and a tone with a beep every second (AAC).
@@ -33,6 +34,8 @@ public final class TestPatternEncoder {
     private var audio: UnsafeMutablePointer<AVCodecContext>?
     private var videoFrame: UnsafeMutablePointer<AVFrame>?
     private var audioFrame: UnsafeMutablePointer<AVFrame>?
+    /// Serialises encoder opens across the process (see `openVideo`).
+    private static let opening = Mutex(())
     private let packet: UnsafeMutablePointer<AVPacket>
     private var background: [[UInt8]] = []
     private var nextVideoFrame: Int64
@@ -123,7 +126,10 @@ public final class TestPatternEncoder {
                 "keyint=\(keyint):min-keyint=\(keyint):scenecut=0:bframes=0:repeat-headers=0:info=0:strict-cbr=1:hrd=1:filler=1:log-level=none",
                 0)
         }
-        try check(avcodec_open2(context, codec, nil), "opening the \(encoderName) encoder")
+        // libx264/libx265 set up global state when opened; opening two at once (two lives starting together) has
+        // produced packets without timestamps in tests, so opens are serialised.
+        let opened = Self.opening.withLock { _ in avcodec_open2(context, codec, nil) }
+        try check(opened, "opening the \(encoderName) encoder")
         let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
         if self.codec == .h264, extradata.first == 1 {
             self.videoConfiguration = try VideoConfiguration(avcC: extradata)

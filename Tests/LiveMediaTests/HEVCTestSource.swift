@@ -1,5 +1,6 @@
 import CLibAV
 import CLibAVShims
+import Foundation
 
 @testable import LiveMedia
 
@@ -18,10 +19,15 @@ final class EncodedTestVideo {
     let globalHeader: [UInt8]
     /// Every frame, in decode order.
     let frames: [Frame]
+    private static let encoding = NSLock()
 
     /// Encodes `count` frames of `width`×`height` at 25 fps, a keyframe every `gop` frames.
     init(encoder: String = "libx265", width: Int, height: Int, count: Int, gop: Int = 10, globalHeader: Bool = true) throws {
         _ = LibAVLogging.quiet
+        // One encoder at a time: parallel tests opening libx264/libx265 together have produced packets without
+        // timestamps here.
+        Self.encoding.lock()
+        defer { Self.encoding.unlock() }
         guard let codec = avcodec_find_encoder_by_name(encoder) else { throw LiveMediaError.encoderUnavailable(encoder) }
         var context = avcodec_alloc_context3(codec)
         var frame = av_frame_alloc()
@@ -59,7 +65,9 @@ final class EncodedTestVideo {
                 frames.append(
                     Frame(
                         annexB: Array(UnsafeBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size))),
-                        dts: packet.pointee.dts * 40, pts: packet.pointee.pts * 40,
+                        // An encoder may leave dts unset (AV_NOPTS_VALUE) for a frame it emits in order: use pts.
+                        dts: (packet.pointee.dts == ttr_av_nopts_value() ? packet.pointee.pts : packet.pointee.dts) &* 40,
+                        pts: packet.pointee.pts &* 40,
                         isKeyframe: packet.pointee.flags & AV_PKT_FLAG_KEY != 0))
                 av_packet_unref(packet)
             }
