@@ -78,6 +78,7 @@ func report(_ line: String) {
 /// Records `arguments.streams` copies of the source at once and prints a line per stream.
 /// - Returns: how many streams recorded nothing.
 func runBenchmark(_ arguments: BenchArguments) async throws -> Int {
+    AllocatorTuning.keepFreedMemoryForReuse()  // as tiktok-recorder does
     try FileManager.default.createDirectory(atPath: arguments.outputDirectory, withIntermediateDirectories: true)
     let stops = (0..<arguments.streams).map { _ in StopSignal() }
     let results = await withTaskGroup(of: (Int, Result<RecordingSummary, any Error>).self) { group in

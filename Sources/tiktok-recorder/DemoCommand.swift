@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiveMedia
 import Logging
 import ServiceLifecycle
 import TikTokLive
@@ -27,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorTuning.keepFreedMemoryForReuse()
         let logger = self.logging.bootstrap()
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (summaries, summaryContinuation) = AsyncStream.makeStream(of: SessionSummary.self)

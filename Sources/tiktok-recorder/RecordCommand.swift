@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiveMedia
 import ServiceLifecycle
 import TikTokLive
 import TikTokRecorder
@@ -54,6 +55,7 @@ struct RecordCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorTuning.keepFreedMemoryForReuse()
         let logger = self.logging.bootstrap()
         var tiktok = self.baseURL.map(TikTokLiveConfiguration.simulator(baseURL:)) ?? TikTokLiveConfiguration()
         tiktok.proxy = self.proxy

@@ -47,6 +47,7 @@ struct RemuxCommand: AsyncParsableCommand {
     var overwrite = false
 
     func run() async throws {
+        AllocatorTuning.keepFreedMemoryForReuse()
         if !self.overwrite, FileManager.default.fileExists(atPath: self.output) {
             throw ValidationError("\(self.output) already exists; pass --overwrite to replace it")
         }
