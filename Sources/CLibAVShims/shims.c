@@ -32,3 +32,10 @@ void ttr_av_set_log_sink(ttr_av_log_sink sink) {
         av_log_set_callback(ttr_av_log_trampoline);
     }
 }
+
+#include <malloc.h>
+
+void ttr_malloc_keep_freed_memory(int mmap_threshold, int trim_threshold) {
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}

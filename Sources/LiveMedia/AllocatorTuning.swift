@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CLibAVShims
 
 /// Process-wide allocator settings for a process that records many streams.
 ///
@@ -10,12 +8,8 @@ import Glibc
 /// streams in one process: 0.109 → 0.082 % of a core per stream, for about 0.2 MiB more private memory per stream.
 public enum AllocatorTuning {
     /// Keeps freed memory for reuse: blocks up to 8 MiB come from the heap (not their own mapping) and a heap is
-    /// trimmed only when 64 MiB sit free at its top. Call once at process start, before the recordings. No effect on
-    /// other C libraries than glibc.
+    /// trimmed only when 64 MiB sit free at its top. Call once at process start, before the recordings. Linux with glibc only.
     public static func keepFreedMemoryForReuse() {
-        #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 8 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
-        #endif
+        ttr_malloc_keep_freed_memory(8 << 20, 64 << 20)
     }
 }

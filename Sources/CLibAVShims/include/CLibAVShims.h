@@ -21,4 +21,7 @@ typedef void (*ttr_av_log_sink)(int level, const char *line);
 /// Routes libav's log through `sink` (formatting done here, once, in C). Pass NULL to silence libav.
 void ttr_av_set_log_sink(ttr_av_log_sink sink);
 
+/// glibc's mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD): <malloc.h> is not part of Swift's Glibc module.
+void ttr_malloc_keep_freed_memory(int mmap_threshold, int trim_threshold);
+
 #endif
