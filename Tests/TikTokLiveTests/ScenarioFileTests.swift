@@ -40,6 +40,7 @@ import TikTokSimulator
         let expected: Set<String> = [
             "live", "pause", "resume", "end", "chat", "gift", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
             "pin", "unknown", "dropSockets", "webFault", "signerFaults", "rejectHandshakes", "cdnFault", "roomIDChange",
+            "resolution",
         ]
         #expect(expected.subtracting(kinds).isEmpty, "no example uses \(expected.subtracting(kinds).sorted())")
     }
