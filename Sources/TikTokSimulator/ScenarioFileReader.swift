@@ -135,8 +135,11 @@ struct ScenarioFileReader {
         let userID = try self.id(try fields.require("userId"), "userId")
         let roomID = try self.id(try fields.require("roomId"), "roomId")
         let video = try self.video(&fields)
+        let qualities = try fields.take("qualities").map { try self.qualities($0) }
         let timelineNode = try fields.require("timeline")
-        try fields.finish(allowed: ["uniqueId", "nickname", "userId", "roomId", "codec", "flv", "width", "height", "bitrate", "timeline"])
+        try fields.finish(allowed: [
+            "uniqueId", "nickname", "userId", "roomId", "codec", "flv", "width", "height", "bitrate", "qualities", "timeline",
+        ])
         guard let list = timelineNode.sequence else { throw self.error(timelineNode, "`timeline:` must be a list of steps") }
         var steps: [ScenarioStep] = []
         var isLive = false
@@ -152,8 +155,23 @@ struct ScenarioFileReader {
         let firstLive = steps.first { $0.action == .live }?.at ?? .zero
         return SimulatorScenario.Creator(
             uniqueID: uniqueID, nickname: nickname, userID: userID, roomID: roomID, liveAfter: firstLive,
-            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps, video: video
+            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps, video: video, qualities: qualities
         )
+    }
+
+    /// A creator's `qualities: [origin, hd, sd]`: the `sdk_key`s its room offers, at least one, each known.
+    func qualities(_ node: Node) throws -> [String] {
+        let known = TikTokSimulator.ladder.map(\.sdkKey)
+        guard let list = node.sequence, !list.isEmpty else {
+            throw self.error(node, "`qualities:` must be a list of sdk keys, some of \(known.joined(separator: ", "))")
+        }
+        return try list.map { item in
+            let key = try self.text(item, "quality")
+            guard known.contains(key) else {
+                throw self.error(item, "unknown quality `\(key)`; the ladder has \(known.joined(separator: ", "))")
+            }
+            return key
+        }
     }
 
     /// A creator's `codec: h264|hevc`, `flv: codecId12|enhanced`, `width`, `height` and `bitrate`, all optional.

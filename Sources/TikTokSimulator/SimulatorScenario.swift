@@ -79,11 +79,15 @@ public struct SimulatorScenario: Sendable {
         public var timeline: [ScenarioStep]?
         /// The room's video at the start of each live; its codec is what the quality ladder's main renditions say.
         public var video: Video
+        /// The renditions the room offers, by `sdk_key` (`origin`, `hd_60`, `hd`, `sd`, `ld`), best first; `nil` offers
+        /// the whole ladder. A real room's ladder depends on the creator's upload (a phone live often has no `origin`).
+        public var qualities: [String]?
 
         /// Creates a creator.
         public init(
             uniqueID: String, nickname: String, userID: Int64, roomID: Int64, liveAfter: Duration, liveDuration: Duration,
-            chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil, video: Video = Video()
+            chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil, video: Video = Video(),
+            qualities: [String]? = nil
         ) {
             self.uniqueID = uniqueID
             self.nickname = nickname
@@ -94,6 +98,7 @@ public struct SimulatorScenario: Sendable {
             self.chatInterval = chatInterval
             self.timeline = timeline
             self.video = video
+            self.qualities = qualities
         }
     }
 

@@ -62,9 +62,14 @@ extension TikTokSimulator {
 
     /// A room's ladder: ``ladder`` for an H.264 room; for an HEVC room every rendition in HEVC except 540p (`sd`),
     /// as in TikTok's 2025 rooms.
+    /// Only the renditions the creator's `qualities` name are offered, when it names any.
     static func ladder(for room: SimulatedRoom) -> [Rendition] {
-        guard room.creator.video.codec == .hevc else { return Self.ladder }
-        return Self.ladder.map { rendition in
+        var ladder = Self.ladder
+        if let qualities = room.creator.qualities {
+            ladder = ladder.filter { qualities.contains($0.sdkKey) }
+        }
+        guard room.creator.video.codec == .hevc else { return ladder }
+        return ladder.map { rendition in
             var copy = rendition
             copy.codec = rendition.sdkKey == "sd" ? "h264" : "h265"
             return copy
@@ -174,7 +179,7 @@ extension TikTokSimulator {
         let base = "http://\(host)/game/stream-\(room.streamID)"
         var flv: [String: String] = [:]
         var hls: [String: String] = [:]
-        for rendition in Self.ladder {
+        for rendition in Self.ladder(for: room) {
             flv[rendition.sdkKey] = "\(base)\(rendition.suffix).flv?expire=\(expire)&sign=\(signature())"
             if rendition.hasHLS {
                 hls[rendition.sdkKey] =

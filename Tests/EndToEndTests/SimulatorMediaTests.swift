@@ -167,6 +167,42 @@ import TikTokSimulator
         }
     }
 
+    @Test func aRoomOffersOnlyTheQualitiesItsScenarioNames() async throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            creators:
+              - uniqueId: sim_creator
+                userId: "6900000000000000001"
+                roomId: "7300000000000000001"
+                qualities: [hd, sd]
+                timeline:
+                  - at: 0
+                    live:
+                  - at: 60
+                    end: 3
+            """, file: "qualities.yaml")
+        try await Self.withLive(scenario) { _, urls in
+            #expect(urls["hd"] != nil && urls["sd"] != nil)
+            #expect(urls["origin"] == nil && urls["hd_60"] == nil && urls["ld"] == nil, "offered: \(urls.keys.sorted())")
+            let watch = try await FLVWatch.watch(try #require(urls["sd"]), seconds: 1)
+            #expect(!Self.videoTags(watch).isEmpty)
+        }
+        let error = #expect(throws: ScenarioFileError.self) {
+            try ScenarioFile.parse(
+                """
+                creators:
+                  - uniqueId: x
+                    userId: "1"
+                    roomId: "2"
+                    qualities: [4k]
+                    timeline:
+                      - at: 0
+                        live:
+                """, file: "bad.yaml")
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("bad.yaml:5"))
+    }
+
     @Test func anH264RoomServesItsHEVCRenditionInHEVCOnTheSameTimeline() async throws {
         try await Self.withLive(SimulatorScenario(creators: [Self.creator()])) { _, urls in
             async let origin = FLVWatch.watch(try #require(urls["origin"]), seconds: 2.5)
