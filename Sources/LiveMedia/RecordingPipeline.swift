@@ -56,6 +56,9 @@ final class RecordingPipeline: MediaInputSink {
     /// The source timestamp (ms) that became 0, once the first file started.
     private(set) var sourceStartTimestamp: Int64 = 0
 
+    /// How far (ms) audio may start before the first keyframe and still be kept.
+    static let leadingAudioLimit: Int64 = 200
+
     /// The most frames held before the first keyframe or a late header (about 30 s of a 30 fps live plus audio).
     static let heldLimit = 2_500
 
@@ -185,9 +188,20 @@ final class RecordingPipeline: MediaInputSink {
         let firstKeyframe = self.held.firstIndex { $0.packet.track == .video && $0.packet.isKeyframe }
         let start: Int64
         if self.video != nil, let firstKeyframe {
-            start = self.held[firstKeyframe].packet.dts
+            let keyframe = self.held[firstKeyframe].packet.dts
+            // Audio that starts just before the picture (an encoder's first AAC frame, a few ms early) is kept: the
+            // file then starts with it instead of dropping it.
+            let leadingAudio = self.held.lazy.filter {
+                $0.packet.track == .audio && $0.packet.dts < keyframe && $0.packet.dts >= keyframe - Self.leadingAudioLimit
+            }.map(\.packet.dts).min()
+            start = min(keyframe, leadingAudio ?? keyframe)
             let lastVideo = self.held.last { $0.packet.track == .video }?.packet.dts ?? start
-            guard self.audio != nil || lastVideo - start >= self.settings.audioHeaderGrace || force else { return }
+            // With audio, wait for its first frame at or after the keyframe: a demuxer may deliver audio that starts
+            // a few ms before the picture after the keyframe (MPEG-TS interleaving), and it belongs in the file.
+            let audioReached = self.held.contains { $0.packet.track == .audio && $0.packet.dts >= keyframe }
+            guard (self.audio != nil && audioReached) || lastVideo - start >= self.settings.audioHeaderGrace || force else {
+                return
+            }
         } else if self.audio != nil, self.video == nil, let first = self.held.first(where: { $0.packet.track == .audio }) {
             start = first.packet.dts
             let last = self.held.last { $0.packet.track == .audio }?.packet.dts ?? start
