@@ -214,7 +214,7 @@ public struct CurlHTTPClient: Sendable {
         // the next data gather in the socket, so a paced stream is read in a few large pieces per second.
         if let interval = state.coalescingInterval {
             let wait = state.lastPass + interval - .now
-            if wait > .zero { Thread.sleep(forTimeInterval: min(wait, interval).seconds) }
+            if wait > .zero { Thread.sleep(forTimeInterval: Double(min(wait, interval).curlMilliseconds) / 1000) }
             state.lastPass = .now
             if state.stop.isStopped { return 1 }
         }
@@ -240,11 +240,4 @@ private func curlProgressCallback(
     _ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t
 ) -> Int32 {
     CurlHTTPClient.progress(context)
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    fileprivate var seconds: Double {
-        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
-    }
 }

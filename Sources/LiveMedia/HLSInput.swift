@@ -1,4 +1,3 @@
-import CLibAVShims
 import CurlTransport
 import Foundation
 
@@ -58,7 +57,7 @@ public struct HLSInput: MediaInput {
     /// it fails.
     /// - Throws: `CurlError` for HTTP and network failures (a 403/404 playlist: the stream ended or the URL
     ///   expired), ``LiveMediaError`` for a broken playlist or segment, an unsupported codec, or a stall (`.libav`
-    ///   with code `AVERROR(ETIMEDOUT)`: no new segment within `stallTimeout`), or what `sink` throws.
+    ///   ``LiveMediaError/stalled(source:after:detail:)``: no new segment within `stallTimeout`), or what `sink` throws.
     public func run(stop: StopSignal, sink: any MediaInputSink) throws {
         do {
             try self.follow(stop: stop, sink: sink)
@@ -138,9 +137,9 @@ public struct HLSInput: MediaInput {
             }
             if media.hasEnded { return }
             if clock.now - lastProgress > self.stallTimeout {
-                throw LiveMediaError.libav(
-                    operation: "following \(self.description)", code: ttr_av_error(ETIMEDOUT),
-                    message: "no new segment for \(self.stallTimeout); the stream stalled or ended without #EXT-X-ENDLIST"
+                throw LiveMediaError.stalled(
+                    source: self.description, after: self.stallTimeout,
+                    detail: "no new segment; the stream stalled or ended without #EXT-X-ENDLIST"
                 )
             }
             let interval = Duration.seconds(gotSegment ? media.targetDuration : media.targetDuration / 2)

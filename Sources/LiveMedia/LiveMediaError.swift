@@ -10,6 +10,8 @@ public enum LiveMediaError: Error, CustomStringConvertible, Sendable, Equatable 
     case noMedia(source: String)
     /// The encoder needed for the test pattern is missing from this libavcodec.
     case encoderUnavailable(String)
+    /// A live source sent nothing new for `after` (an HLS playlist that stopped growing without `#EXT-X-ENDLIST`).
+    case stalled(source: String, after: Duration, detail: String)
     /// A media file ends inside a frame at byte `offset`, as a recording cut off by a crash does; everything before
     /// it was read.
     case truncated(path: String, offset: Int64)
@@ -24,6 +26,8 @@ public enum LiveMediaError: Error, CustomStringConvertible, Sendable, Equatable 
             "unsupported codec: \(codec)"
         case .noMedia(let source):
             "\(source) ended before any audio or video arrived"
+        case .stalled(let source, let after, let detail):
+            "\(source) sent nothing new for \(after): \(detail)"
         case .truncated(let path, let offset):
             "\(path) ends inside a frame at byte \(offset) (it was cut off); everything before was read"
         case .encoderUnavailable(let name):

@@ -1,4 +1,3 @@
-import CLibAVShims
 import CurlTransport
 import Foundation
 
@@ -184,7 +183,7 @@ public struct LiveStreamRecorder: Sendable {
         }
         switch error as? LiveMediaError {
         case .malformedFLV?: return true
-        case .libav(_, let code, _)? where code == ttr_av_error(ETIMEDOUT): return true  // an HLS playlist stalled
+        case .stalled?: return true  // an HLS playlist stopped growing
         default: return false
         }
     }

@@ -1,5 +1,4 @@
 import CLibAV
-import CLibAVShims
 import CurlTransport
 import Foundation
 import Testing
@@ -122,8 +121,8 @@ final class ScriptedHLSFetcher: HLSFetcher {
                 .run(stop: StopSignal(), sink: CollectingSink())
             Issue.record("a stalled playlist did not fail")
         } catch let error as LiveMediaError {
-            guard case .libav(_, let code, _) = error else { throw error }
-            #expect(code == ttr_av_error(ETIMEDOUT))
+            guard case .stalled(_, let after, _) = error else { throw error }
+            #expect(after == .milliseconds(800))
             #expect(error.description.contains("no new segment"))
         }
         #expect(ContinuousClock.now - started < .seconds(8))
