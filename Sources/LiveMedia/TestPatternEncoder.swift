@@ -176,6 +176,14 @@ public final class TestPatternEncoder {
     /// The media time of the next video frame, in ms.
     public var nextVideoTime: Int64 { self.nextVideoFrame * 1000 / Int64(self.framesPerSecond) }
 
+    /// Drops the video frames due before `milliseconds` (media time), as a live encoder that cannot keep up skips
+    /// frames instead of falling behind the clock: the next frame carries the time it is really encoded at. Audio is
+    /// not skipped; the next ``encodeNextFrame()`` catches it up. Never moves backwards.
+    public func skipVideoFrames(before milliseconds: Int64) {
+        let due = milliseconds * Int64(self.framesPerSecond) / 1000
+        self.nextVideoFrame = max(self.nextVideoFrame, due)
+    }
+
     /// Draws and encodes the next video frame, then encodes audio up to the same media time.
     /// - Returns: the packets the encoders produced (video in AVCC form), in decode order per track.
     public func encodeNextFrame() throws(LiveMediaError) -> [MediaPacket] {

@@ -187,6 +187,9 @@ final class LiveBroadcast: Sendable {
         self.stopSignal.stop()
     }
 
+    /// How far (seconds) the live encoder may fall behind the wall clock before it drops frames to catch up.
+    static let encoderLagLimit = 0.1
+
     /// How many chunks (frames) a viewer may fall behind before it is cut off, as a CDN edge drops a slow
     /// client instead of buffering for it: about 20 s of video.
     static let viewerBacklogLimit = 600
@@ -280,8 +283,15 @@ final class LiveBroadcast: Sendable {
         var changed: PendingChange?
         while !self.stopSignal.isStopped {
             let due = self.startWallClock + Double(encoder.nextVideoTime) / 1000
-            let wait = due - Date().timeIntervalSince1970
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            let now = Date().timeIntervalSince1970
+            let wait = due - now
+            if wait > 0 {
+                Thread.sleep(forTimeInterval: wait)
+            } else if -wait > Self.encoderLagLimit {
+                // A creator's encoder that cannot keep up drops frames; it does not fall behind the clock. Without
+                // this a loaded machine would stream ever older video, and chat would no longer match the picture.
+                encoder.skipVideoFrames(before: Int64((now - self.startWallClock) * 1000))
+            }
             if let change = self.state.withLock({ state in
                 defer { state.pendingChange = nil }; return state.pendingChange
             }) {

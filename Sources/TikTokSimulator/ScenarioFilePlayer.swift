@@ -19,9 +19,11 @@ struct ScenarioPlayer: Sendable {
         var events = 0
     }
 
-    /// Plays `steps` (in time order), then waits for running chat and gift streaks.
+    /// Plays `steps` (in time order), then waits for running chat and gift streaks. In loop mode the timeline starts
+    /// once every GOP it needs is encoded, so its steps keep their spacing.
     /// - Throws: `CancellationError`, or when the video of a `live` step cannot start or change size.
     func play(_ steps: [ScenarioStep]) async throws {
+        await self.room.prepareLoopGOPs(for: steps)
         let start = ContinuousClock.now
         var counters = Counters()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -120,6 +120,20 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// In loop mode, encodes the GOP of the room's video and of every size `steps` change it to, all at once, so
+    /// that each step can happen at its scripted moment instead of after an encode (seconds of x265 on a loaded
+    /// machine). Does nothing in live mode. An encode that fails here is left to the step itself to report.
+    func prepareLoopGOPs(for steps: [ScenarioStep]) async {
+        guard self.encoder == .loop else { return }
+        var sizes = [self.creator.video]
+        for case .resolution(let change) in steps.map(\.action) {
+            sizes.append(self.creator.video.with(width: change.width, height: change.height))
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for video in sizes { group.addTask { _ = try? await LoopedGOP.shared(for: video) } }
+        }
+    }
+
     /// Pushes control `action` without ending anything: 1 paused, 2 resumed (the video keeps going, as TikTok's does).
     func pushControl(action: Int64) {
         var control = Webcast_ControlMessage()

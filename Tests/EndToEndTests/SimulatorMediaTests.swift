@@ -93,7 +93,7 @@ import TikTokSimulator
             var iterator = ports.makeAsyncIterator()
             let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
             var urls: [String: String] = [:]
-            for _ in 0..<100 where urls.isEmpty {
+            for _ in 0..<300 where urls.isEmpty {  // up to 30 s: loop mode encodes its GOPs first
                 let info = try await GroundTruthLogTests.get("\(base)/webcast/room/info/?room_id=\(Self.roomID)")
                 let data = (info.json as? [String: Any])?["data"] as? [String: Any]
                 let pull = ((data?["stream_url"] as? [String: Any])?["live_core_sdk_data"] as? [String: Any])?["pull_data"]
