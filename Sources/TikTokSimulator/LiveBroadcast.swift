@@ -319,11 +319,11 @@ final class LiveBroadcast: Sendable {
             let chunk = Chunk(
                 bytes: prefix + tags.bytes, firstTimestamp: tags.firstTimestamp, lastTimestamp: tags.lastTimestamp,
                 encodedAt: Date().timeIntervalSince1970)
-            let dropped = self.state.withLock { state in
+            let delivery = self.state.withLock { state in
                 if let headers { state.sequenceHeaders = headers }
-                return Self.publish(chunk, isKeyframe: tags.isKeyframe, into: &state)
+                return Self.file(chunk, isKeyframe: tags.isKeyframe, into: &state)
             }
-            for viewer in dropped { viewer.finish() }
+            self.deliver([delivery])
         }
     }
 
@@ -340,7 +340,7 @@ final class LiveBroadcast: Sendable {
         guard self.state.withLock({ ($0.loop?.nextFrame ?? Int64.max) <= due }) else { return true }
         var applied: PendingChange?
         var appliedAt: Int64 = 0
-        var dropped: [AsyncStream<Chunk>.Continuation] = []
+        var deliveries: [Delivery] = []
         self.state.withLock { state in
             guard var cursor = state.loop else { return }
             var sent: Int64 = 0
@@ -370,7 +370,7 @@ final class LiveBroadcast: Sendable {
                 }
                 let base = cursor.passStartFrame * 1000 / fps + state.timestampOffset
                 let chunk = Chunk(looped: frame, base: base, prefix: prefix, encodedAt: now)
-                dropped += Self.publish(chunk, isKeyframe: frame.tags.isKeyframe, into: &state)
+                deliveries.append(Self.file(chunk, isKeyframe: frame.tags.isKeyframe, into: &state))
                 cursor.nextFrame += 1
                 sent += 1
             }
@@ -378,7 +378,7 @@ final class LiveBroadcast: Sendable {
             if cursor.nextFrame <= due { cursor.nextFrame = due + 1 }
             state.loop = cursor
         }
-        for viewer in dropped { viewer.finish() }
+        self.deliver(deliveries)
         if let applied { applied.groundTruth?.recordFault(applied.faultName, mediaTimestamp: appliedAt) }
         return true
     }
@@ -394,10 +394,12 @@ final class LiveBroadcast: Sendable {
         }
     }
 
-    /// Hands `chunk` to every viewer and files it in the current GOP (a keyframe starts a new one).
-    /// - Returns: the viewers too far behind to take it, already removed; the caller finishes them once it has let go
-    ///   of the lock (finishing runs their termination handler, which takes the lock).
-    private static func publish(_ chunk: Chunk, isKeyframe: Bool, into state: inout State) -> [AsyncStream<Chunk>.Continuation] {
+    /// Files `chunk` in the current GOP (a keyframe starts a new one) and returns the viewers to hand it to.
+    ///
+    /// The chunk is handed over by ``deliver(_:)`` after the lock is let go: yielding can resume a viewer's task,
+    /// which takes that task's status lock, while cancelling a viewer's task holds its status lock and runs the
+    /// stream's termination handler, which takes ours. Yielding under our lock deadlocked the two.
+    private static func file(_ chunk: Chunk, isKeyframe: Bool, into state: inout State) -> Delivery {
         if isKeyframe {
             if !state.currentGOP.isEmpty { state.previousGOPs.append(state.currentGOP) }
             let oldest = (chunk.encodedAt ?? 0) - Self.historyLimit
@@ -405,14 +407,27 @@ final class LiveBroadcast: Sendable {
             state.currentGOP = []
         }
         state.currentGOP.append(chunk)
-        var dropped: [AsyncStream<Chunk>.Continuation] = []
-        for (id, viewer) in state.viewers {
-            if case .dropped = viewer.yield(chunk) {
-                dropped.append(viewer)
-                state.viewers[id] = nil
+        return Delivery(chunk: chunk, viewers: Array(state.viewers))
+    }
+
+    /// A chunk and the viewers it goes to, taken under the lock and handed over outside it.
+    private struct Delivery {
+        var chunk: Chunk
+        var viewers: [(key: Int, value: AsyncStream<Chunk>.Continuation)]
+    }
+
+    /// Hands each delivery's chunk to its viewers, in order, without holding the lock; a viewer too far behind to
+    /// take one is cut off (removed, then finished).
+    private func deliver(_ deliveries: [Delivery]) {
+        var dropped: Set<Int> = []
+        for delivery in deliveries {
+            for (id, viewer) in delivery.viewers where !dropped.contains(id) {
+                if case .dropped = viewer.yield(delivery.chunk) { dropped.insert(id) }
             }
         }
-        return dropped
+        guard !dropped.isEmpty else { return }
+        let removed = self.state.withLock { state in dropped.compactMap { state.viewers.removeValue(forKey: $0) } }
+        for viewer in removed { viewer.finish() }
     }
 
     private func endViewers() {
