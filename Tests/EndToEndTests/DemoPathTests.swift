@@ -1,4 +1,5 @@
 import ChatTimeline
+import CurlTransport
 import Foundation
 import LiveMedia
 import Logging
@@ -61,7 +62,8 @@ import TikTokSimulator
         #expect(summary.sawStreamEnd)
 
         // The MP4, read back with libavformat and fully decoded with libavcodec.
-        let inspection = try MediaFileInspector.inspect(path: summary.media.path)
+        let path = summary.media.path
+        let inspection = try await runOnDedicatedThread(name: "inspect") { try MediaFileInspector.inspect(path: path) }
         #expect(inspection.streams.map(\.mediaType).sorted() == ["audio", "subtitle", "video"])
         #expect(inspection.streams.map(\.codecName).sorted() == ["aac", "h264", "mov_text"])
         #expect(inspection.decodeErrors == 0)
@@ -69,7 +71,7 @@ import TikTokSimulator
         #expect(inspection.streams.first { $0.mediaType == "video" }?.decodedFrames == summary.media.videoFrames)
 
         // The same file through ffprobe, an independent reader.
-        let probe = try ExternalTools.run(
+        let probe = try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffprobe"),
             ["-v", "error", "-show_entries", "stream=codec_name,codec_type:format=duration", "-of", "json", summary.media.path]
         )
@@ -80,7 +82,7 @@ import TikTokSimulator
         let probedDuration = try #require(probedDurationText.flatMap(Double.init))
         #expect(abs(probedDuration - streamedSeconds) <= 1)
         // ffmpeg decoding every frame with -xerror exits non-zero on the first decode error.
-        _ = try ExternalTools.run(
+        _ = try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", summary.media.path, "-f", "null", "-"]
         )
 
@@ -113,7 +115,7 @@ import TikTokSimulator
         let cued = run.truth.pushedEvents.filter { ["chat", "follow", "share"].contains($0.type) }
         #expect(cues.count == cued.count)
         #expect(cues.allSatisfy { $0.start <= $0.end && $0.end <= inspection.duration + 5 })
-        let packets = try ExternalTools.run(
+        let packets = try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffprobe"),
             ["-v", "error", "-f", "webvtt", "-show_entries", "packet=pts_time", "-of", "csv=p=0", summary.subtitlesPath]
         )
@@ -126,7 +128,9 @@ import TikTokSimulator
         for cue in cues where cue.start < inspection.duration - 0.1 {
             let text = cue.text.replacing("&lt;", with: "<").replacing("&gt;", with: ">").replacing("&amp;", with: "&")
             let showing = embedded.first { abs($0.start - cue.start) < 0.002 }
-            #expect(showing?.text.contains(text) == true, "cue at \(cue.start) s (\(text)) is not in the MP4 track")
+            #expect(
+                showing?.text.contains(text) == true,
+                "cue at \(cue.start) s (\(text)) is not in the MP4 track, whose samples start at \(embedded.map(\.start))")
         }
     }
 
@@ -146,13 +150,13 @@ import TikTokSimulator
         }
     }
 
-    @Test func recordCommandRecordsALiveFromARunningSimulatorAndExitsZero() throws {
+    @Test func recordCommandRecordsALiveFromARunningSimulatorAndExitsZero() async throws {
         let simulator = try SimulatorProcess(arguments: ["--live-after", "0.5", "--duration", "4"])
         defer { simulator.stop() }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
 
-        let printed = try ExternalTools.run(
+        let printed = try await ExternalTools.run(
             try ExternalTools.builtProduct("tiktok-recorder"),
             [
                 "record", "@sim_creator", "--base-url", try simulator.baseURL(), "--poll-interval", "0.2", "--output", output.path,

@@ -1,3 +1,4 @@
+import CurlTransport
 import Foundation
 
 /// Runs outside programs for tests: `ffprobe` as an independent witness, and our own built executables.
@@ -7,7 +8,15 @@ enum ExternalTools {
     }
 
     /// Runs `executable` with `arguments` and returns its standard output; throws on a non-zero exit.
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    ///
+    /// The program runs, and is waited for, on a thread of its own: tests run in parallel on a cooperative pool of
+    /// one thread per core, and an ffmpeg decode blocking one of those stalled every other test's tasks (a
+    /// recording's chat handling among them) for its duration.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await runOnDedicatedThread(name: "test-tool") { try Self.runBlocking(executable, arguments) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

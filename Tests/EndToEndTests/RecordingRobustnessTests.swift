@@ -37,22 +37,22 @@ import TikTokSimulator
     }
 
     /// ffprobe's `codec_name,codec_tag_string,width,height,nb_read_frames` of the video stream, and the file's duration.
-    static func probe(_ path: String) throws -> (video: String, duration: Double) {
+    static func probe(_ path: String) async throws -> (video: String, duration: Double) {
         let ffprobe = try ExternalTools.ffmpegTool("ffprobe")
-        let video = try ExternalTools.run(
+        let video = try await ExternalTools.run(
             ffprobe,
             [
                 "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
                 "stream=codec_name,codec_tag_string,width,height,nb_read_frames", "-of", "csv=p=0", path,
             ]
         ).trimmingCharacters(in: .whitespacesAndNewlines)
-        let duration = try ExternalTools.run(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
+        let duration = try await ExternalTools.run(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
         return (video, Double(duration.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1)
     }
 
     /// ffmpeg decodes every frame with `-xerror` (exit status non-zero on the first decode error).
-    static func decodesCleanly(_ path: String) throws {
-        _ = try ExternalTools.run(try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", path, "-f", "null", "-"])
+    static func decodesCleanly(_ path: String) async throws {
+        _ = try await ExternalTools.run(try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", path, "-f", "null", "-"])
     }
 
     @Test(arguments: [FLVTagWriter.HEVCForm.codecID12, .enhanced])
@@ -67,9 +67,9 @@ import TikTokSimulator
             #expect(summary.video?.codec == .hevc)
             #expect(summary.statistics.segments.count == 1)
             #expect(summary.videoFrames >= 45, "seconds of frames (\(summary.videoFrames))")
-            let probed = try Self.probe(path)
+            let probed = try await Self.probe(path)
             #expect(probed.video == "hevc,hvc1,640,360,\(summary.videoFrames)")
-            try Self.decodesCleanly(path)
+            try await Self.decodesCleanly(path)
         }
     }
 
@@ -93,13 +93,13 @@ import TikTokSimulator
             #expect(summary.statistics.repairs.parameterChanges == 1)
             #expect(summary.statistics.repairs.inBandParameterChanges == (announce == .inBandOnly ? 1 : 0))
             guard segments.count == 2 else { return }
-            let first = try Self.probe(segments[0].path)
-            let second = try Self.probe(segments[1].path)
+            let first = try await Self.probe(segments[0].path)
+            let second = try await Self.probe(segments[1].path)
             #expect(first.video.hasPrefix("h264,avc1,640,360,"))
             #expect(second.video.hasPrefix("h264,avc1,360,640,"))
             let frames = [first.video, second.video].compactMap { $0.split(separator: ",").last.flatMap { Int($0) } }
             #expect(frames.reduce(0, +) == summary.videoFrames, "every frame is in one of the files")
-            for segment in segments { try Self.decodesCleanly(segment.path) }
+            for segment in segments { try await Self.decodesCleanly(segment.path) }
             #expect(
                 abs(segments[1].startTime - (segments[0].startTime + first.duration)) < 0.1, "the second file goes on where the first ends")
         }
@@ -121,8 +121,8 @@ import TikTokSimulator
                 summary.statistics.lostSeconds > 0.1 && summary.statistics.lostSeconds < 3.5, "lost \(summary.statistics.lostSeconds) s")
             #expect(simulator.groundTruth.servedStreams.count == 2, "one reconnect")
             #expect(summary.statistics.segments.count == 1)
-            try Self.decodesCleanly(path)
-            let probed = try Self.probe(path)
+            try await Self.decodesCleanly(path)
+            let probed = try await Self.probe(path)
             #expect(probed.duration > 3, "media from after the reconnect is in the file (\(probed.duration) s)")
         }
     }
@@ -143,7 +143,7 @@ import TikTokSimulator
                 return
             }
             #expect(reason.contains("no data"))
-            try Self.decodesCleanly(path)
+            try await Self.decodesCleanly(path)
         }
     }
 
@@ -186,8 +186,8 @@ import TikTokSimulator
                     let stream = simulator.groundTruth.servedStreams[item.stream]
                     let served = Double((stream.lastTimestamp ?? 0) - (stream.firstTimestamp ?? 0)) / 1000
                     #expect(item.process.terminationReason == .uncaughtSignal)
-                    let probed = try Self.probe(item.path)
-                    try Self.decodesCleanly(item.path)
+                    let probed = try await Self.probe(item.path)
+                    try await Self.decodesCleanly(item.path)
                     results.append((served, probed.duration, item.killAt))
                 }
             }

@@ -1,3 +1,4 @@
+import CurlTransport
 import Foundation
 import LiveMedia
 import Testing
@@ -12,8 +13,8 @@ import Testing
     }
 
     /// ffprobe's packet counts per stream, `video,audio`.
-    static func packets(_ path: String) throws -> String {
-        let text = try ExternalTools.run(
+    static func packets(_ path: String) async throws -> String {
+        let text = try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffprobe"),
             ["-v", "error", "-count_packets", "-show_entries", "stream=codec_type,nb_read_packets", "-of", "csv=p=0", path]
         )
@@ -22,9 +23,9 @@ import Testing
     }
 
     /// A 4 s 320x240 H.264 + AAC source in `format` (`flv` or `mpegts`), made by ffmpeg.
-    static func source(_ directory: URL, format: String) throws -> String {
+    static func source(_ directory: URL, format: String) async throws -> String {
         let path = directory.appendingPathComponent("source.\(format == "flv" ? "flv" : "ts")").path
-        _ = try ExternalTools.run(
+        _ = try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffmpeg"),
             [
                 "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-f", "lavfi", "-i", "sine", "-t", "4",
@@ -35,49 +36,49 @@ import Testing
     }
 
     @Test(arguments: ["flv", "mpegts"])
-    func everyFrameOfTheInputComesOutInAPlayableMP4(format: String) throws {
+    func everyFrameOfTheInputComesOutInAPlayableMP4(format: String) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let input = try Self.source(directory, format: format)
+        let input = try await Self.source(directory, format: format)
         let output = directory.appendingPathComponent("out.mp4").path
-        let run = try ReplayCommandTests.recorder(["remux", input, output])
+        let run = try await ReplayCommandTests.recorder(["remux", input, output])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("120 video"), "summary: \(run.stdout)")
-        #expect(try Self.packets(output) == (try Self.packets(input)))
-        _ = try ExternalTools.run(try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", output, "-f", "null", "-"])
+        #expect(try await Self.packets(output) == (try await Self.packets(input)))
+        _ = try await ExternalTools.run(try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", output, "-f", "null", "-"])
         // A second run does not overwrite without being asked.
-        let again = try ReplayCommandTests.recorder(["remux", input, output])
+        let again = try await ReplayCommandTests.recorder(["remux", input, output])
         #expect(again.status != 0 && again.stderr.contains("--overwrite"))
     }
 
-    @Test func aCutOffFLVRecordingIsRescuedUpToTheCut() throws {
+    @Test func aCutOffFLVRecordingIsRescuedUpToTheCut() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let input = try Self.source(directory, format: "flv")
+        let input = try await Self.source(directory, format: "flv")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: input))
         bytes = bytes.prefix(bytes.count * 2 / 3)  // as a crashed recorder leaves it: the last tag half written
         let cut = directory.appendingPathComponent("cut.flv")
         try bytes.write(to: cut)
         let output = directory.appendingPathComponent("rescued.mp4").path
-        let run = try ReplayCommandTests.recorder(["remux", cut.path, output])
+        let run = try await ReplayCommandTests.recorder(["remux", cut.path, output])
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let inspection = try MediaFileInspector.inspect(path: output)
+        let inspection = try await runOnDedicatedThread(name: "inspect") { try MediaFileInspector.inspect(path: output) }
         #expect(inspection.decodeErrors == 0)
         let frames = inspection.streams.first { $0.mediaType == "video" }?.decodedFrames ?? 0
         #expect(frames > 40 && frames < 120, "\(frames) frames rescued from two thirds of the file")
     }
 
-    @Test func inputThatIsNotMediaGetsAnErrorNamingItAndNoFile() throws {
+    @Test func inputThatIsNotMediaGetsAnErrorNamingItAndNoFile() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("notes.txt")
         try Data("this is not a video".utf8).write(to: input)
         let output = directory.appendingPathComponent("out.mp4").path
-        let run = try ReplayCommandTests.recorder(["remux", input.path, output])
+        let run = try await ReplayCommandTests.recorder(["remux", input.path, output])
         #expect(run.status == 1)
         #expect(run.stderr.contains(input.path), "stderr: \(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))
-        let missing = try ReplayCommandTests.recorder(["remux", directory.appendingPathComponent("nope.flv").path, output])
+        let missing = try await ReplayCommandTests.recorder(["remux", directory.appendingPathComponent("nope.flv").path, output])
         #expect(missing.status == 1 && missing.stderr.contains("no such file"), "stderr: \(missing.stderr)")
     }
 }

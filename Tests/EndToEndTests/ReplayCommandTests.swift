@@ -1,3 +1,4 @@
+import CurlTransport
 import Foundation
 import Testing
 import TikTokLive
@@ -22,8 +23,13 @@ struct ReplayCommandTests {
         let stderr: String
     }
 
-    /// Runs the built `tiktok-recorder` with `arguments` to completion.
-    static func recorder(_ arguments: [String]) throws -> Finished {
+    /// Runs the built `tiktok-recorder` with `arguments` to completion, waiting on a thread of its own (off the
+    /// cooperative pool, which the other tests running meanwhile need).
+    static func recorder(_ arguments: [String]) async throws -> Finished {
+        try await runOnDedicatedThread(name: "test-recorder") { try Self.recorderBlocking(arguments) }
+    }
+
+    private static func recorderBlocking(_ arguments: [String]) throws -> Finished {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-recorder"))
         process.arguments = arguments
@@ -73,12 +79,12 @@ struct ReplayCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("replay-cli-\(UUID().uuidString).wstrace").path
     }
 
-    @Test func printsOneJSONObjectPerEventDeduplicated() throws {
+    @Test func printsOneJSONObjectPerEventDeduplicated() async throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.writeTrace(to: path)
 
-        let run = try Self.recorder(["replay", path])
+        let run = try await Self.recorder(["replay", path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         let objects = try lines.map { line in
@@ -92,12 +98,12 @@ struct ReplayCommandTests {
         #expect((objects.first?["user"] as? [String: Any])?["uniqueId"] as? String == "almando29")
     }
 
-    @Test func optionsListSentFramesAndSummarise() throws {
+    @Test func optionsListSentFramesAndSummarise() async throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.writeTrace(to: path)
 
-        let run = try Self.recorder(["replay", "--include-sent", "--summary", path])
+        let run = try await Self.recorder(["replay", "--include-sent", "--summary", path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let types = try run.stdout.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String
@@ -107,7 +113,7 @@ struct ReplayCommandTests {
         #expect(run.stderr.contains("1 duplicates dropped"), "\(run.stderr)")
     }
 
-    @Test func aDamagedTracePrintsTheGoodPartThenFailsNamingTheOffset() throws {
+    @Test func aDamagedTracePrintsTheGoodPartThenFailsNamingTheOffset() async throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.writeTrace(to: path)
@@ -117,18 +123,18 @@ struct ReplayCommandTests {
         bytes[records[2].offset] = 0x09
         try bytes.write(to: URL(fileURLWithPath: path))
 
-        let run = try Self.recorder(["replay", path])
+        let run = try await Self.recorder(["replay", path])
         #expect(run.status != 0)
         #expect(run.stderr.contains("byte offset \(records[2].offset)"), "\(run.stderr)")
         #expect(run.stderr.contains("direction"), "\(run.stderr)")
         #expect(run.stdout.split(separator: "\n").count == 2)
     }
 
-    @Test func aFileThatIsNotATraceFailsAtOffsetZero() throws {
+    @Test func aFileThatIsNotATraceFailsAtOffsetZero() async throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("{\"type\":\"chat\"}\n".utf8).write(to: URL(fileURLWithPath: path))
-        let run = try Self.recorder(["replay", path])
+        let run = try await Self.recorder(["replay", path])
         #expect(run.status != 0)
         #expect(run.stderr.contains("byte offset 0"), "\(run.stderr)")
         #expect(run.stderr.contains("TTLIVE-WS-TRACE 1"), "\(run.stderr)")

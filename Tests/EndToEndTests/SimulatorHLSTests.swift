@@ -78,12 +78,10 @@ import FoundationNetworking
         try #require(URL(string: uri, relativeTo: URL(string: playlistURL))).absoluteString
     }
 
-    /// Runs ffprobe on a thread of its own (it blocks until it exits; the in-process simulator needs the pool).
+    /// Runs ffprobe (off the cooperative pool, which the in-process simulator needs).
     static func ffprobe(_ arguments: [String]) async throws -> String {
         let path = try ExternalTools.ffmpegTool("ffprobe")
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try ExternalTools.run(path, arguments) }) }.start()
-        }
+        return try await ExternalTools.run(path, arguments)
     }
 
     @Test func theLivePlaylistSlidesOverSegmentsFFprobeReadsAndEndsWithEndList() async throws {

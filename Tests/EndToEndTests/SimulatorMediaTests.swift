@@ -124,7 +124,7 @@ import TikTokSimulator
 
     /// Decodes `tags` (from a sequence header or a keyframe with in-band parameter sets on) with ffprobe and returns
     /// `codec,width,height,frames` as it reports them.
-    static func ffprobe(_ tags: [VideoTag]) throws -> String {
+    static func ffprobe(_ tags: [VideoTag]) async throws -> String {
         var annexB: [UInt8] = []
         for tag in tags {
             let units = tag.isSequenceHeader ? try tag.configuration().parameterSets : tag.nalUnits
@@ -134,7 +134,7 @@ import TikTokSimulator
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sim-media-\(UUID().uuidString).\(hevc ? "h265" : "h264")")
         defer { try? FileManager.default.removeItem(at: path) }
         try Data(annexB).write(to: path)
-        return try ExternalTools.run(
+        return try await ExternalTools.run(
             try ExternalTools.ffmpegTool("ffprobe"),
             [
                 "-v", "error", "-f", hevc ? "hevc" : "h264", "-count_frames", "-show_entries",
@@ -161,7 +161,7 @@ import TikTokSimulator
             let frames = tags.dropFirst()
             #expect(frames.first?.isKeyframe == true, "a viewer starts at a keyframe")
             #expect(frames.count >= 30, "seconds of frames (\(frames.count))")
-            #expect(try Self.ffprobe(tags) == "hevc,640,360,\(frames.count)")
+            #expect(try await Self.ffprobe(tags) == "hevc,640,360,\(frames.count)")
 
             // The room's one H.264 rendition (540p) is H.264.
             let sd = Self.videoTags(try await FLVWatch.watch(try #require(urls["sd"]), seconds: 1))
@@ -239,7 +239,7 @@ import TikTokSimulator
             let stamps = tags.map(\.timestamp)
             #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 <= $1 }, "timestamps go on")
             let after = Array(tags[(change + 1)...])
-            #expect(try Self.ffprobe(after) == "h264,360,640,\(after.count)")
+            #expect(try await Self.ffprobe(after) == "h264,360,640,\(after.count)")
             #expect(simulator.groundTruth.faults.contains("cdn.resolutionChange 360x640 sequenceHeader"))
             // A new viewer starts with the new size.
             let late = Self.videoTags(try await FLVWatch.watch(url, seconds: 0.5))
@@ -264,7 +264,7 @@ import TikTokSimulator
             let inBand = try #require(try keyframe.inBandConfiguration())
             #expect(inBand.codec == .hevc && inBand.width == 360 && inBand.height == 640)
             let after = Array(tags.drop { $0.timestamp < keyframe.timestamp })
-            #expect(try Self.ffprobe(after) == "hevc,360,640,\(after.count)")
+            #expect(try await Self.ffprobe(after) == "hevc,360,640,\(after.count)")
             #expect(simulator.groundTruth.faults.contains("cdn.resolutionChange 360x640 inBandOnly"))
             let late = Self.videoTags(try await FLVWatch.watch(url, seconds: 0.5))
             #expect(try late.first?.configuration().height == 640, "a new viewer gets the current sequence header")
