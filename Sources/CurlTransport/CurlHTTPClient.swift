@@ -6,7 +6,8 @@ import Foundation
 /// Each transfer owns one easy handle from start to end, on one thread. ``send(_:)`` runs the transfer on a
 /// dedicated thread and suspends the caller; ``stream(_:stop:onData:)`` blocks the calling thread and is meant
 /// for threads that already do blocking work (a recording's download thread). Cancellation and ``StopSignal``
-/// abort a transfer within about 100 ms through libcurl's progress callback.
+/// abort a transfer through libcurl's progress callback: within about 100 ms, or one `coalescingInterval` for a
+/// coalesced stream.
 public struct CurlHTTPClient: Sendable {
     /// The `User-Agent` sent when a request has none of its own.
     public var defaultUserAgent: String

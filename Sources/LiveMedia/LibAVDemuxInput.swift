@@ -6,7 +6,7 @@ import CurlTransport
 /// Frames come out normalised (see ``MediaInputEvent``): Annex B video becomes length-prefixed, with a
 /// ``VideoConfiguration`` built from its in-band parameter sets before the first frame and after every change;
 /// ADTS audio becomes raw AAC with its configuration. HEVC in FLV is not readable by Debian's libavformat 5.1:
-/// use ``FLVFileInput`` for FLV files (``MediaInputs/open(_:headers:proxy:stallTimeout:)`` does).
+/// use ``FLVFileInput`` for FLV files (``MediaInputs/open(_:headers:proxy:stallTimeout:readInterval:)`` does).
 public struct LibAVDemuxInput: MediaInput {
     /// The file.
     public let path: String

@@ -32,12 +32,16 @@ public struct LiveStreamRecorder: Sendable {
         public var segmenting: SegmentPolicy
         /// Where to write the final ``RecordingStatistics`` as JSON, or `nil`.
         public var statisticsPath: String?
+        /// How often an HTTP-FLV stream is read (``MediaInputs/defaultReadInterval``): longer costs less CPU, shorter
+        /// gives finer video arrival times for chat sync.
+        public var readInterval: Duration
 
         /// Creates options: a 15 s stall watchdog, 30 s to reconnect, the default MP4 output, one file per recording.
         public init(
             source: String, headers: [(name: String, value: String)] = [], proxy: String? = nil, outputPath: String,
             stallTimeout: Duration = .seconds(15), reconnectWindow: Duration = .seconds(30),
-            output: MP4OutputOptions = .default, segmenting: SegmentPolicy = SegmentPolicy(), statisticsPath: String? = nil
+            output: MP4OutputOptions = .default, segmenting: SegmentPolicy = SegmentPolicy(), statisticsPath: String? = nil,
+            readInterval: Duration = MediaInputs.defaultReadInterval
         ) {
             self.source = source
             self.headers = headers
@@ -48,6 +52,7 @@ public struct LiveStreamRecorder: Sendable {
             self.output = output
             self.segmenting = segmenting
             self.statisticsPath = statisticsPath
+            self.readInterval = readInterval
         }
     }
 
@@ -137,7 +142,8 @@ public struct LiveStreamRecorder: Sendable {
         var attempt = 0
         while true {
             let input = try MediaInputs.open(
-                options.source, headers: options.headers, proxy: options.proxy, stallTimeout: options.stallTimeout
+                options.source, headers: options.headers, proxy: options.proxy, stallTimeout: options.stallTimeout,
+                readInterval: options.readInterval
             )
             let bytesBefore = pipeline.currentStatistics.bytesIn
             do {
