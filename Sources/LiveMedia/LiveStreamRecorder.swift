@@ -92,10 +92,10 @@ public struct LiveStreamRecorder: Sendable {
         if cues != nil { output.subtitleTrack = true }
         let pipeline = RecordingPipeline(
             settings: .init(outputPath: options.outputPath, segmenting: options.segmenting),
-            openOutput: { path, video, audio, inBand throws(LiveMediaError) in
+            openOutput: { path, video, audio, inBand, videoStart throws(LiveMediaError) in
                 var segmentOptions = output
                 segmentOptions.inBandParameterSets = output.inBandParameterSets || (inBand && video?.codec == .hevc)
-                return try MP4SegmentWriter(path: path, video: video, audio: audio, options: segmentOptions)
+                return try MP4SegmentWriter(path: path, video: video, audio: audio, options: segmentOptions, videoStart: videoStart)
             },
             cues: cues, progress: progress, onVideoArrival: onVideoArrival
         )

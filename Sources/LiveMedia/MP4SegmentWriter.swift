@@ -15,6 +15,13 @@ import CLibAVShims
 /// start); `frag_discont` (for fragments continuing another muxer's timeline, as in HLS/DASH; every file here
 /// starts at 0).
 ///
+/// A file whose audio starts before the first video keyframe (`videoStart` > 0) also gets `delay_moov`: with the
+/// `moov` written up front libavformat 5.1 cannot say that the video track starts later, and moves it to 0 while
+/// squeezing the audio before it into samples one tick long (the picture then runs early by `videoStart` and
+/// chat cues land that much too early). Delayed, the `moov` goes out with the first fragment and an edit list
+/// places the video where it starts; crash safety is the same, since nothing before the first fragment is kept
+/// anyway.
+///
 /// Timed text: ``TimedTextTrack`` flattens the cues into contiguous samples (empty ones in the gaps), each with an
 /// explicit duration, released once the video has passed their end and written between the video packets so they
 /// land in the same fragments. libavformat 5.1's own `mov_text` gap filling is switched off (see the header code):
@@ -39,6 +46,8 @@ final class MP4SegmentWriter {
     private var mediaEnd: Int64 = 0
     private var lastSync: ContinuousClock.Instant
     private var failure: LiveMediaError?
+    /// Where (ms) the video starts after the audio; 0 when they start together.
+    private let videoStart: Int64
     private static let millisecond = AVRational(num: 1, den: 1000)
 
     /// Bytes handed to the file so far.
@@ -57,16 +66,23 @@ final class MP4SegmentWriter {
     ///   - audio: the AAC track's configuration, or nil for video only.
     /// - Throws: ``LiveMediaError/libav(operation:code:message:)`` naming the file when it cannot be created or
     ///   the muxer refuses the tracks.
-    convenience init(path: String, video: VideoConfiguration?, audio: AACConfiguration?, options: MP4OutputOptions) throws(LiveMediaError) {
-        try self.init(output: FileOutput(path: path), video: video, audio: audio, options: options)
+    ///   - videoStart: ms after the file's start at which the first video frame comes (audio leads it), or 0.
+    convenience init(
+        path: String, video: VideoConfiguration?, audio: AACConfiguration?, options: MP4OutputOptions, videoStart: Int64 = 0
+    ) throws(LiveMediaError) {
+        try self.init(output: FileOutput(path: path), video: video, audio: audio, options: options, videoStart: videoStart)
     }
 
     /// Writes into an already opened ``FileOutput`` (tests use it to simulate a full disk).
-    init(output: FileOutput, video: VideoConfiguration?, audio: AACConfiguration?, options: MP4OutputOptions) throws(LiveMediaError) {
+    init(
+        output: FileOutput, video: VideoConfiguration?, audio: AACConfiguration?, options: MP4OutputOptions,
+        videoStart: Int64 = 0
+    ) throws(LiveMediaError) {
         _ = LibAVLogging.quiet
         self.path = output.path
         self.output = output
         self.options = options
+        self.videoStart = video == nil ? 0 : max(0, videoStart)
         self.lastSync = ContinuousClock.now
         guard let packet = av_packet_alloc() else {
             throw .libav(operation: "av_packet_alloc", code: ttr_av_error(ENOMEM), message: "out of memory")
@@ -116,7 +132,8 @@ final class MP4SegmentWriter {
 
         var dictionary: OpaquePointer? = nil
         defer { av_dict_free(&dictionary) }
-        av_dict_set(&dictionary, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0)
+        let delayMoov = self.videoStart > 0 ? "+delay_moov" : ""
+        av_dict_set(&dictionary, "movflags", "frag_keyframe+empty_moov+default_base_moof" + delayMoov, 0)
         let microseconds = String(Int64(max(0, (options.fragmentDuration / .microseconds(1)).rounded())))
         av_dict_set(&dictionary, "min_frag_duration", microseconds, 0)
         if video == nil {
@@ -212,7 +229,10 @@ final class MP4SegmentWriter {
         let index = media.track == .video ? self.videoStream : self.audioStream
         guard index >= 0, !media.data.isEmpty else { return }
         if self.subtitleStream >= 0 && (media.track == .video || self.videoStream < 0) {
-            try self.writeTimedText(self.timedText.samples(through: media.dts - Self.cueLatency))
+            // With a delayed moov, libavformat cuts no fragment until every track has a sample; the text track's
+            // first (the stretch before the video) goes out with the first video frame, not cueLatency later.
+            let horizon = max(media.dts - Self.cueLatency, media.track == .video ? min(media.dts, self.videoStart) : 0)
+            try self.writeTimedText(self.timedText.samples(through: horizon))
         }
         let result = media.data.withUnsafeBufferPointer { data in
             self.send(index, data, dts: media.dts, pts: media.pts, duration: duration, keyframe: media.isKeyframe)

@@ -214,7 +214,9 @@ final class RecordingPipeline: MediaInputSink {
         var timeline = SourceTimeline(sourceZero: start)
         if let audio = self.audio { timeline.setAudioFrameDuration(Self.audioFrameDuration(audio)) }
         self.timeline = timeline
-        try self.openSegment(reason: .start, at: 0)
+        // Audio kept from before the keyframe starts the file; the video starts that much later in it.
+        let videoStart = firstKeyframe.map { max(0, self.held[$0].packet.dts - start) } ?? 0
+        try self.openSegment(reason: .start, at: 0, videoStart: self.video == nil ? 0 : videoStart)
         let held = self.held
         self.held = []
         for (packet, arrival) in held {
@@ -302,10 +304,12 @@ final class RecordingPipeline: MediaInputSink {
         try self.openSegment(reason: reason, at: dts)
     }
 
-    private func openSegment(reason: RecordingStatistics.Segment.Reason, at start: Int64) throws {
+    /// Opens the next file, starting at `start` on the recording's timeline; `videoStart` ms later in it comes the
+    /// first video frame (audio leading the first keyframe of a recording; later files start at a keyframe).
+    private func openSegment(reason: RecordingStatistics.Segment.Reason, at start: Int64, videoStart: Int64 = 0) throws {
         let index = self.statistics.segments.count + 1
         let path = SegmentPolicy.segmentPath(self.settings.outputPath, index: index)
-        let output = try self.openOutput(path, self.video, self.audio, self.sourceSendsInBandParameterSets)
+        let output = try self.openOutput(path, self.video, self.audio, self.sourceSendsInBandParameterSets, videoStart)
         self.output = output
         self.outputHas = (self.video != nil, self.audio != nil)
         self.segmentStart = start

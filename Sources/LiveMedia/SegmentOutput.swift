@@ -14,10 +14,12 @@ protocol SegmentOutput: AnyObject {
     func finish() throws(LiveMediaError)
 }
 
-/// Opens the output for one segment: its path, the configurations it carries, and whether the video's parameter
-/// sets may change in-band (HEVC `hev1` instead of `hvc1`).
+/// Opens the output for one segment: its path, the configurations it carries, whether the video's parameter
+/// sets may change in-band (HEVC `hev1` instead of `hvc1`), and where (ms) the video starts when audio leads it.
 typealias SegmentOutputFactory =
-    (_ path: String, _ video: VideoConfiguration?, _ audio: AACConfiguration?, _ inBandParameterSets: Bool) throws(LiveMediaError) ->
-    any SegmentOutput
+    (
+        _ path: String, _ video: VideoConfiguration?, _ audio: AACConfiguration?, _ inBandParameterSets: Bool,
+        _ videoStart: Int64
+    ) throws(LiveMediaError) -> any SegmentOutput
 
 extension MP4SegmentWriter: SegmentOutput {}

@@ -175,6 +175,51 @@ import Testing
         }
     }
 
+    @Test func audioThatLeadsTheVideoKeepsItsPlaceAndTheVideoAndCuesKeepTheirs() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("leading-audio.mp4")
+        let encoder = try Self.encoder()
+        let lead: Int64 = 160
+        let writer = try MP4SegmentWriter(
+            path: path, video: encoder.videoConfiguration,
+            audio: AACConfiguration(audioSpecificConfig: encoder.audioSpecificConfig),
+            options: MP4OutputOptions(subtitleTrack: true), videoStart: lead)
+        writer.addCue(TimedTextCue(start: 1.176, end: 2, text: "on time"))
+        // The encoder's audio from 0, its video moved 160 ms later: the file starts with audio alone.
+        for _ in 0..<100 {
+            for var packet in try encoder.encodeNextFrame() where packet.dts >= 0 {
+                if packet.track == .video {
+                    packet.dts += lead
+                    packet.pts += lead
+                    try writer.write(packet, duration: 40)
+                } else {
+                    try writer.write(packet, duration: 1024 * 1000 / 44100)
+                }
+            }
+        }
+        try writer.finish()
+
+        // ffprobe: the picture starts 160 ms in, every audio frame keeps its 23 ms, the cue is where it was put.
+        // (Without the delayed moov, libavformat 5.1 moved the video to 0 and squeezed the first 7 audio frames into
+        // one tick each, and the cue came out 160 ms early.)
+        let packets = try Witness.run(
+            "ffprobe", ["-v", "error", "-show_entries", "packet=stream_index,pts_time", "-of", "csv=p=0", path])
+        func times(_ stream: String) -> [Double] {
+            packets.split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: ",")
+                return fields.count == 2 && fields[0] == stream ? Double(fields[1]) : nil
+            }
+        }
+        let video = times("0")
+        let audio = times("1")
+        #expect(video.first.map { abs($0 - 0.160) < 0.001 } == true, "first picture at \(video.first ?? -1) s")
+        let audioSteps = zip(audio.dropFirst(), audio).prefix(20).map { $0 - $1 }
+        #expect(audio.first == 0 && audioSteps.allSatisfy { abs($0 - 0.0232) < 0.002 }, "audio steps \(audioSteps)")
+        let inspection = try MediaFileInspector.inspect(path: path)
+        #expect(inspection.decodeErrors == 0)
+        Self.expectCues(inspection.cues, [TimedTextCue(start: 1.176, end: 2, text: "on time")], "inspector")
+    }
+
     static func expectCues(_ actual: [TimedTextCue], _ expected: [TimedTextCue], _ witness: String) {
         #expect(actual.map(\.text) == expected.map(\.text), "\(witness)")
         for (got, want) in zip(actual, expected) {

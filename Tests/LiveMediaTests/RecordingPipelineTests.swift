@@ -12,16 +12,21 @@ import Testing
         let video: VideoConfiguration?
         let audio: AACConfiguration?
         let inBandParameterSets: Bool
+        /// Where the pipeline said the video starts (audio leading it).
+        let videoStart: Int64
         var packets: [MediaPacket] = []
         var cues: [TimedTextCue] = []
         var finished = false
         var bytesWritten: Int64 { Int64(self.packets.reduce(0) { $0 + $1.data.count }) }
 
-        init(path: String, video: VideoConfiguration?, audio: AACConfiguration?, inBandParameterSets: Bool) {
+        init(
+            path: String, video: VideoConfiguration?, audio: AACConfiguration?, inBandParameterSets: Bool, videoStart: Int64
+        ) {
             self.path = path
             self.video = video
             self.audio = audio
             self.inBandParameterSets = inBandParameterSets
+            self.videoStart = videoStart
         }
 
         func write(_ packet: MediaPacket, duration: Int64) throws(LiveMediaError) { self.packets.append(packet) }
@@ -41,8 +46,9 @@ import Testing
         init(segmenting: SegmentPolicy = SegmentPolicy(), audioHeaderGrace: Int64 = 2_000) {
             self.pipeline = RecordingPipeline(
                 settings: .init(outputPath: "/tmp/rec.mp4", segmenting: segmenting, audioHeaderGrace: audioHeaderGrace),
-                openOutput: { [unowned self] path, video, audio, inBand throws(LiveMediaError) in
-                    let segment = MemorySegment(path: path, video: video, audio: audio, inBandParameterSets: inBand)
+                openOutput: { [unowned self] path, video, audio, inBand, videoStart throws(LiveMediaError) in
+                    let segment = MemorySegment(
+                        path: path, video: video, audio: audio, inBandParameterSets: inBand, videoStart: videoStart)
                     self.segments.append(segment)
                     return segment
                 },
@@ -101,6 +107,18 @@ import Testing
         #expect(file.videoDTS.count == 120)
         #expect(statistics.repairs.total == 0)
         #expect(abs(statistics.mediaDuration - 4) < 0.1)
+    }
+
+    @Test func audioJustBeforeTheFirstKeyframeStartsTheFileAndTheVideoStartsThatMuchLater() throws {
+        let harness = Harness()
+        let leading: [MediaInputEvent] = [4_880, 4_903, 4_926, 4_949, 4_972, 4_995].map {
+            .packet(MediaPacket(track: .audio, dts: $0, pts: $0, isKeyframe: true, data: [1, 2, 3]))
+        }
+        try harness.send(Self.headers() + leading + Self.stream(seconds: 3, start: 5_000))
+        try harness.finish()
+        let file = try #require(harness.segments.first)
+        #expect(file.audioDTS.prefix(2) == [0, 23], "the leading audio is kept, from the file's start")
+        #expect(file.videoDTS.first == 120 && file.videoStart == 120, "the writer is told where the video starts")
     }
 
     @Test func aForwardTimestampJumpIsRebasedWithAudioAndVideoStillTogether() throws {
