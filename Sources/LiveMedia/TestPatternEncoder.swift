@@ -39,6 +39,8 @@ public final class TestPatternEncoder {
     private let packet: UnsafeMutablePointer<AVPacket>
     private var background: [[UInt8]] = []
     private var nextVideoFrame: Int64
+    /// The frame index of the last keyframe encoded.
+    private var lastKeyframe: Int64?
     private var nextAudioSample: Int64
     private let audioSampleRate: Int32 = 44100
 
@@ -128,6 +130,8 @@ public final class TestPatternEncoder {
         }
         // libx264/libx265 set up global state when opened; opening two at once (two lives starting together) has
         // produced packets without timestamps in tests, so opens are serialised.
+        // A keyframe forced by time (after skipped frames, see encodeNextFrame) is an IDR, as the GOP's own are.
+        av_opt_set(context.pointee.priv_data, "forced-idr", "1", 0)
         let opened = Self.opening.withLock { _ in avcodec_open2(context, codec, nil) }
         try check(opened, "opening the \(encoderName) encoder")
         let extradata = Array(UnsafeBufferPointer(start: context.pointee.extradata, count: Int(context.pointee.extradata_size)))
@@ -191,8 +195,15 @@ public final class TestPatternEncoder {
         try check(av_frame_make_writable(frame), "making the video frame writable")
         self.draw(into: frame, frameIndex: self.nextVideoFrame)
         frame.pointee.pts = self.nextVideoFrame
+        // Keyframes every 2 s of media time, not every 2 s worth of frames: after skipped frames the encoder's own
+        // frame count would stretch the GOP (and the HLS segments cut at keyframes).
+        let gop = Int64(self.framesPerSecond * 2)
+        let keyframeDue = self.lastKeyframe.map { self.nextVideoFrame - $0 >= gop } ?? false
+        frame.pointee.pict_type = keyframeDue ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+        let index = self.nextVideoFrame
         self.nextVideoFrame += 1
         var packets = try self.encode(context, frame: frame, track: .video)
+        if packets.contains(where: \.isKeyframe) { self.lastKeyframe = index }
         packets += try self.encodeAudio(upTo: self.nextVideoTime)
         return packets
     }
