@@ -7,32 +7,47 @@ enum ExternalTools {
         let description: String
     }
 
-    /// Runs `executable` with `arguments` and returns its standard output; throws on a non-zero exit.
+    /// What a finished child process left behind.
+    struct Finished: Sendable {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `executable` with `arguments` to completion and returns its exit status and output.
     ///
     /// The program runs, and is waited for, on a thread of its own: tests run in parallel on a cooperative pool of
     /// one thread per core, and an ffmpeg decode blocking one of those stalled every other test's tasks (a
     /// recording's chat handling among them) for its duration.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await runOnDedicatedThread(name: "test-tool") { try Self.runBlocking(executable, arguments) }
+    static func execute(_ executable: String, _ arguments: [String]) async throws -> Finished {
+        try await runOnDedicatedThread(name: "test-tool") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            // stderr stays far below a pipe's buffer for these tools, so draining stdout first cannot stall them.
+            let stdout = output.fileHandleForReading.readDataToEndOfFile()
+            let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Finished(
+                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                stderr: String(decoding: stderr, as: UTF8.self))
+        }
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    /// Runs `executable` with `arguments` (see ``execute(_:_:)``) and returns its standard output; throws on a
+    /// non-zero exit.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        let finished = try await Self.execute(executable, arguments)
+        guard finished.status == 0 else {
             throw Failure(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
+                description: "\(executable) \(arguments.joined(separator: " ")) exited \(finished.status): \(finished.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return finished.stdout
     }
 
     /// The path of Debian's `ffprobe` or `ffmpeg` (installed by `.ci/run`; tests only, never the product).

@@ -45,7 +45,8 @@ import Testing
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("120 video"), "summary: \(run.stdout)")
         #expect(try await Self.packets(output) == (try await Self.packets(input)))
-        _ = try await ExternalTools.run(try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", output, "-f", "null", "-"])
+        _ = try await ExternalTools.run(
+            try ExternalTools.ffmpegTool("ffmpeg"), ["-v", "error", "-xerror", "-i", output, "-f", "null", "-"])
         // A second run does not overwrite without being asked.
         let again = try await ReplayCommandTests.recorder(["remux", input, output])
         #expect(again.status != 0 && again.stderr.contains("--overwrite"))

@@ -1,4 +1,3 @@
-import CurlTransport
 import Foundation
 import Testing
 import TikTokLive
@@ -16,36 +15,9 @@ struct ReplayCommandTests {
     static let chatID = "7270204318916594464"
     static let shareID = "7270211734014528288"
 
-    /// What a finished child process left behind.
-    struct Finished {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Runs the built `tiktok-recorder` with `arguments` to completion, waiting on a thread of its own (off the
-    /// cooperative pool, which the other tests running meanwhile need).
-    static func recorder(_ arguments: [String]) async throws -> Finished {
-        try await runOnDedicatedThread(name: "test-recorder") { try Self.recorderBlocking(arguments) }
-    }
-
-    private static func recorderBlocking(_ arguments: [String]) throws -> Finished {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExternalTools.builtProduct("tiktok-recorder"))
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // stderr stays far below a pipe's buffer here, so draining stdout first cannot stall the child.
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Finished(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
-        )
+    /// Runs the built `tiktok-recorder` with `arguments` to completion (off the cooperative pool).
+    static func recorder(_ arguments: [String]) async throws -> ExternalTools.Finished {
+        try await ExternalTools.execute(try ExternalTools.builtProduct("tiktok-recorder"), arguments)
     }
 
     static func message(_ method: String, _ file: String, msgID: String) throws -> Webcast_BaseProtoMessage {
