@@ -182,10 +182,12 @@ public final class TestPatternEncoder {
 
     /// Drops the video frames due before `milliseconds` (media time), as a live encoder that cannot keep up skips
     /// frames instead of falling behind the clock: the next frame carries the time it is really encoded at. Audio is
-    /// not skipped; the next ``encodeNextFrame()`` catches it up. Never moves backwards.
-    public func skipVideoFrames(before milliseconds: Int64) {
+    /// not skipped: it is encoded up to that next frame and returned, to be sent before it. Never moves backwards.
+    /// - Returns: the audio packets of the skipped stretch.
+    public func skipVideoFrames(before milliseconds: Int64) throws(LiveMediaError) -> [MediaPacket] {
         let due = milliseconds * Int64(self.framesPerSecond) / 1000
         self.nextVideoFrame = max(self.nextVideoFrame, due)
+        return try self.encodeAudio(upTo: self.nextVideoTime)
     }
 
     /// Draws and encodes the next video frame, then encodes audio up to the same media time.

@@ -290,7 +290,9 @@ final class LiveBroadcast: Sendable {
             } else if -wait > Self.encoderLagLimit {
                 // A creator's encoder that cannot keep up drops frames; it does not fall behind the clock. Without
                 // this a loaded machine would stream ever older video, and chat would no longer match the picture.
-                encoder.skipVideoFrames(before: Int64((now - self.startWallClock) * 1000))
+                // The audio of the skipped stretch goes out first, in time order, as it would have live.
+                let audio = try encoder.skipVideoFrames(before: Int64((now - self.startWallClock) * 1000))
+                self.publishAlone(audio, encoder: encoder)
             }
             if let change = self.state.withLock({ state in
                 defer { state.pendingChange = nil }; return state.pendingChange
@@ -325,6 +327,18 @@ final class LiveBroadcast: Sendable {
             }
             self.deliver([delivery])
         }
+    }
+
+    /// Sends `packets` (no keyframe among them) to the viewers as one chunk of the current GOP.
+    private func publishAlone(_ packets: [MediaPacket], encoder: TestPatternEncoder) {
+        let tags = FLVChunkBuilder.tags(
+            packets, video: self.video, offset: self.takeTimestampJumps(), minimumDTS: encoder.startTime, inBand: nil)
+        guard !tags.bytes.isEmpty else { return }
+        let chunk = Chunk(
+            bytes: tags.bytes, firstTimestamp: tags.firstTimestamp, lastTimestamp: tags.lastTimestamp,
+            encodedAt: Date().timeIntervalSince1970)
+        let delivery = self.state.withLock { Self.file(chunk, isKeyframe: false, into: &$0) }
+        self.deliver([delivery])
     }
 
     /// Sends every frame of a looping broadcast that is due at `now` (at most a second's worth; a broadcast further
