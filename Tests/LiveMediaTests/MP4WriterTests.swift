@@ -368,8 +368,8 @@ enum Witness {
         let description: String
     }
 
-    /// Runs `/usr/bin/<tool>` and returns its standard output; throws with its standard error on failure.
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
+    /// Runs `/usr/bin/<tool>` to completion: its exit status, standard output and standard error.
+    static func execute(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let executable = "/usr/bin/\(tool)"
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw Failure(description: "\(executable) not found: apt-get install ffmpeg (tests use it as a witness)")
@@ -385,10 +385,16 @@ enum Witness {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), errorText)
+    }
+
+    /// Runs `/usr/bin/<tool>` and returns its standard output; throws with its standard error on failure.
+    static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let finished = try Self.execute(tool, arguments)
+        guard finished.status == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(finished.status): \(finished.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return finished.stdout
     }
 
     /// ffprobe's container duration in seconds.
@@ -402,16 +408,8 @@ enum Witness {
 
     /// Whether ffmpeg decodes the whole file without a single error message.
     static func decodesCleanly(_ path: String) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-v", "error", "-i", path, "-f", "null", "-"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 && text.isEmpty
+        let finished = try Self.execute("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"])
+        return finished.status == 0 && finished.stderr.isEmpty
     }
 
     /// The cues of an SRT file.

@@ -39,25 +39,9 @@ enum MediaTool {
         return url
     }
 
-    /// Runs `/usr/bin/<tool>` with `arguments` and returns its stdout; fails the test on a non-zero exit.
-    @discardableResult
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " ")) failed")
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// Packets per stream type as ffprobe counts them (`["video": 50, "audio": 88]`).
     static func packetCounts(_ path: String) throws -> [String: Int] {
-        let text = try self.run(
+        let text = try Witness.run(
             "ffprobe",
             ["-v", "error", "-count_packets", "-show_entries", "stream=codec_type,nb_read_packets", "-of", "csv=p=0", path])
         var counts: [String: Int] = [:]
@@ -71,7 +55,7 @@ enum MediaTool {
 
     /// Encodes a `seconds`-long test pattern + tone with ffmpeg into `path` (format from the extension or `format`).
     static func encode(_ path: String, video: String = "libx264", seconds: Int = 2, size: String = "320x240", extra: [String] = []) throws {
-        try self.run(
+        _ = try Witness.run(
             "ffmpeg",
             [
                 "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=\(size):rate=25", "-f", "lavfi",
