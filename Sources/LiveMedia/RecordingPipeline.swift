@@ -216,7 +216,7 @@ final class RecordingPipeline: MediaInputSink {
         self.timeline = timeline
         // Audio kept from before the keyframe starts the file; the video starts that much later in it.
         let videoStart = firstKeyframe.map { max(0, self.held[$0].packet.dts - start) } ?? 0
-        try self.openSegment(reason: .start, at: 0, videoStart: self.video == nil ? 0 : videoStart)
+        try self.openSegment(reason: .start, at: 0, videoStart: videoStart)
         let held = self.held
         self.held = []
         for (packet, arrival) in held {

@@ -285,22 +285,22 @@ final class LiveBroadcast: Sendable {
             let due = self.startWallClock + Double(encoder.nextVideoTime) / 1000
             let now = Date().timeIntervalSince1970
             let wait = due - now
-            if wait > 0 {
-                Thread.sleep(forTimeInterval: wait)
-            } else if -wait > Self.encoderLagLimit {
+            let packets: [MediaPacket]
+            if -wait > Self.encoderLagLimit {
                 // A creator's encoder that cannot keep up drops frames; it does not fall behind the clock. Without
                 // this a loaded machine would stream ever older video, and chat would no longer match the picture.
-                // The audio of the skipped stretch goes out first, in time order, as it would have live.
-                let audio = try encoder.skipVideoFrames(before: Int64((now - self.startWallClock) * 1000))
-                self.publishAlone(audio, encoder: encoder)
+                // The audio of the skipped stretch goes out on its own, in time order, before the next frame.
+                packets = try encoder.skipVideoFrames(before: Int64((now - self.startWallClock) * 1000))
+            } else {
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                if let change = self.state.withLock({ state in
+                    defer { state.pendingChange = nil }; return state.pendingChange
+                }) {
+                    try encoder.changeResolution(width: change.width, height: change.height)
+                    changed = change
+                }
+                packets = try encoder.encodeNextFrame()
             }
-            if let change = self.state.withLock({ state in
-                defer { state.pendingChange = nil }; return state.pendingChange
-            }) {
-                try encoder.changeResolution(width: change.width, height: change.height)
-                changed = change
-            }
-            let packets = try encoder.encodeNextFrame()
             let offset = self.takeTimestampJumps()
             let tags = FLVChunkBuilder.tags(
                 packets, video: self.video, offset: offset, minimumDTS: encoder.startTime,
@@ -327,18 +327,6 @@ final class LiveBroadcast: Sendable {
             }
             self.deliver([delivery])
         }
-    }
-
-    /// Sends `packets` (no keyframe among them) to the viewers as one chunk of the current GOP.
-    private func publishAlone(_ packets: [MediaPacket], encoder: TestPatternEncoder) {
-        let tags = FLVChunkBuilder.tags(
-            packets, video: self.video, offset: self.takeTimestampJumps(), minimumDTS: encoder.startTime, inBand: nil)
-        guard !tags.bytes.isEmpty else { return }
-        let chunk = Chunk(
-            bytes: tags.bytes, firstTimestamp: tags.firstTimestamp, lastTimestamp: tags.lastTimestamp,
-            encodedAt: Date().timeIntervalSince1970)
-        let delivery = self.state.withLock { Self.file(chunk, isKeyframe: false, into: &$0) }
-        self.deliver([delivery])
     }
 
     /// Sends every frame of a looping broadcast that is due at `now` (at most a second's worth; a broadcast further
