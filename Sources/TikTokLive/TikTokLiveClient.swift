@@ -67,11 +67,14 @@ public struct TikTokLiveClient: Sendable {
             // A 302 is the answer itself (a country block), never something to follow.
             followRedirects: false
         )
+        let gate = self.configuration.requestGate
+        try await gate?.admit(path: path)
         let started = ContinuousClock.now
         let response: HTTPResponse
         do {
             response = try await self.http.send(request)
         } catch {
+            await gate?.finished(path: path, refusal: nil)
             if self.configuration.logRequests {
                 self.logger.debug(
                     "HTTP GET failed",
@@ -92,7 +95,16 @@ public struct TikTokLiveClient: Sendable {
                 ]
             )
         }
-        try Self.check(response, endpoint: endpoint, expecting: expecting)
+        do {
+            try Self.check(response, endpoint: endpoint, expecting: expecting)
+        } catch let error as TikTokLiveError {
+            switch error {
+            case .blocked, .rateLimited, .challengePage: await gate?.finished(path: path, refusal: error)
+            default: await gate?.finished(path: path, refusal: nil)
+            }
+            throw error
+        }
+        await gate?.finished(path: path, refusal: nil)
         return response
     }
 

@@ -42,6 +42,8 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
     public var reconnect: ReconnectPolicy
     /// How many requests per minute may go to the sign server when it does not publish its own limit.
     public var signerRequestsPerMinute: Int
+    /// Admits every web request before it is sent (a request budget), or `nil` to send them as they come.
+    public var requestGate: (any WebRequestGate)?
 
     /// How the event feed's first fetch and WebSocket URL are obtained (protocol.md §3.1).
     public enum EventTransport: String, Sendable, CaseIterable {
@@ -114,6 +116,7 @@ public struct TikTokLiveConfiguration: Sendable, CustomStringConvertible {
         self.webSocketTraceFile = webSocketTraceFile
         self.reconnect = reconnect
         self.signerRequestsPerMinute = signerRequestsPerMinute
+        self.requestGate = nil
     }
 
     /// Every endpoint on one local server, as `tiktok-sim` serves them.
