@@ -13,6 +13,13 @@ public final class ChatSidecarWriter {
     public let webVTTPath: String
     /// Events written so far.
     public private(set) var eventCount = 0
+    /// Diamonds counted so far: the sum of the written gift records' `countedDiamonds`.
+    public private(set) var diamonds: Int64 = 0
+    /// Stretches without chat written so far (``appendChatGap(from:to:reason:)``).
+    public private(set) var chatGaps = 0
+    /// The event types (`LiveEvent/type`) written to the files, or `nil` for all. Events of other types are
+    /// dropped here; the caller still sees them.
+    public var eventTypes: Set<String>?
     /// How long each cue stays on screen, seconds.
     public var cueDuration: Double = 4
     /// Called with each cue (start, end in seconds on the media timeline, text) as it is written to the WebVTT file,
@@ -46,12 +53,29 @@ public final class ChatSidecarWriter {
 
     /// Accepts one event, stamped with its local arrival time (Unix ms).
     public func append(_ event: LiveEvent, receivedAt: Int64) throws {
+        if let types = self.eventTypes, !types.contains(event.type) { return }
         guard self.clock.isSynchronized else {
             self.pending.append((event, receivedAt))
             return
         }
         try self.flushPending()
         try self.write(event, receivedAt: receivedAt)
+    }
+
+    /// Records a stretch of the live without chat (the event feed was down): a `chatGap` line with the stretch's
+    /// local times (Unix ms; `to` is `null` when the feed never came back) and, where the video clock knows them,
+    /// its times on the video. A reader thus tells "nobody chatted" from "chat was not received".
+    public func appendChatGap(from: Int64, to: Int64?, reason: String) throws {
+        try self.flushPending()
+        let videoFrom = self.clock.mediaTime(serverTimeMilliseconds: from)
+        let videoTo = to.flatMap { self.clock.mediaTime(serverTimeMilliseconds: $0) }
+        let line = JSONValue.object([
+            ("type", .string("chatGap")), ("from", .int(from)), ("to", to.map { JSONValue.int($0) } ?? .null),
+            ("videoFrom", videoFrom.map { JSONValue.double($0) } ?? .null),
+            ("videoTo", videoTo.map { JSONValue.double($0) } ?? .null), ("reason", .string(reason)),
+        ])
+        try self.jsonLines.write(contentsOf: Data((line.serialized() + "\n").utf8))
+        self.chatGaps += 1
     }
 
     /// Writes held events and closes both files.
@@ -72,6 +96,7 @@ public final class ChatSidecarWriter {
         let timed = TimedEvent(event: event, videoTime: self.clock.mediaTime(serverTimeMilliseconds: serverTime), receivedAt: receivedAt)
         try self.jsonLines.write(contentsOf: Data((timed.jsonLine + "\n").utf8))
         self.eventCount += 1
+        if case .gift(let gift) = event.kind, let counted = gift.countedDiamonds { self.diamonds += counted }
         if let text = timed.cueText, let videoTime = timed.videoTime {
             // WebVTT wants cue start times in order; an event stamped earlier than the last cue joins it there.
             let start = max(videoTime, self.lastCueStart, 0)
