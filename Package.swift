@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "LiveMedia", targets: ["LiveMedia"]),
         .library(name: "ChatTimeline", targets: ["ChatTimeline"]),
         .library(name: "TikTokRecorder", targets: ["TikTokRecorder"]),
+        .library(name: "RecorderHTTP", targets: ["RecorderHTTP"]),
         .library(name: "TikTokSimulator", targets: ["TikTokSimulator"]),
     ],
     dependencies: [
@@ -33,8 +34,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        // YAML scenario files for the simulator (the same YAML parser swift-configuration uses).
+        // YAML scenario files for the simulator and the recorder's configuration file.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        // The catalog: SQL through sql-kit, on the embedded SQLite that sqlite-nio carries (PostgreSQL later).
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
     ],
     targets: [
         // MARK: - C libraries (Debian: libavformat-dev libavcodec-dev libavutil-dev libcurl4-openssl-dev zlib1g-dev)
@@ -90,6 +95,25 @@ let package = Package(
                 "TikTokLive", "LiveMedia", "ChatTimeline", "CurlTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RecorderHTTP",
+            dependencies: [
+                "TikTokRecorder",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "tiktok-recorder",
             dependencies: [
-                "TikTokRecorder", "TikTokSimulator", "TikTokLive", "LiveMedia",
+                "TikTokRecorder", "RecorderHTTP", "TikTokSimulator", "TikTokLive", "LiveMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,10 +186,11 @@ let package = Package(
         ),
         .testTarget(name: "LiveMediaTests", dependencies: ["LiveMedia"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatTimelineTests", dependencies: ["ChatTimeline"], swiftSettings: swiftSettings),
+        .testTarget(name: "TikTokRecorderTests", dependencies: ["TikTokRecorder"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TikTokRecorder", "TikTokSimulator", "LiveMedia", "ChatTimeline", "TikTokLive",
+                "TikTokRecorder", "RecorderHTTP", "TikTokSimulator", "LiveMedia", "ChatTimeline", "TikTokLive",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

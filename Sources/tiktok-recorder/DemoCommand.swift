@@ -3,77 +3,97 @@ import Foundation
 import LiveMedia
 import Logging
 import ServiceLifecycle
-import TikTokLive
 import TikTokRecorder
 import TikTokSimulator
-import UnixSignals
 
-/// `tiktok-recorder demo`: records a simulated live end to end, offline.
+/// `tiktok-recorder demo`: the service, recording a simulated TikTok, offline.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start the built-in TikTok simulator on loopback and record one simulated live from it."
+        abstract: "Run the recorder service against the built-in TikTok simulator and print what it recorded.",
+        discussion: """
+            The simulator plays config/scenarios/demo.yaml (five creators: staggered lives, an HEVC picture change, a \
+            live that returns under a new room id, a pause, one who stays offline) on a free loopback port, and the \
+            service records it with config/demo.yaml, its status page up, until the scenario is over.
+            """
     )
 
-    @Option(help: "Seconds the simulated live lasts.")
-    var duration: Double = 30
+    @Option(help: "The simulator's scenario file.")
+    var scenario = "config/scenarios/demo.yaml"
 
-    @Option(help: "Folder for the recording (created if missing).")
-    var output: String = "recordings"
+    @Option(name: .customLong("config"), help: "The service's configuration file (its tiktok.baseURL is replaced).")
+    var configurationFile = "config/demo.yaml"
+
+    @Option(help: "Folder for the recordings and the catalog (instead of the configuration's).")
+    var output: String?
+
+    @Option(help: "Port of the status page (0 picks a free one; default: the configuration's).")
+    var statusPort: Int?
 
     @OptionGroup var logging: LoggingOptions
-
-    func validate() throws {
-        guard self.duration >= 3 else { throw ValidationError("--duration must be at least 3 seconds") }
-    }
 
     func run() async throws {
         AllocatorTuning.keepFreedMemoryForReuse()
         let logger = self.logging.bootstrap()
+        let scenario: SimulatorScenario
+        do {
+            scenario = try ScenarioFile.load(path: self.scenario)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(64)
+        }
+        var configuration = try RunCommand.load(self.configurationFile)
+        if let output = self.output { configuration.output = output }
+        if let port = self.statusPort, let listen = configuration.status.listen {
+            configuration.status.listen = ListenAddress(host: listen.host, port: port)
+        }
+        let simulator = TikTokSimulator(scenario: scenario, logger: Logger(label: "tiktok-sim"))
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let (summaries, summaryContinuation) = AsyncStream.makeStream(of: SessionSummary.self)
-        let simulator = SimulatorService(
-            simulator: TikTokSimulator(
-                scenario: .builtIn(liveAfter: .seconds(1), liveDuration: .milliseconds(Int(self.duration * 1000))),
-                logger: Logger(label: "tiktok-sim")
-            ),
-            onListening: { port in
-                print("simulator listening on http://127.0.0.1:\(port); waiting for @sim_creator to go live…")
-                portContinuation.yield(port)
-                portContinuation.finish()
+        let ends = scenario.creators.compactMap { $0.timeline?.map(\.at).max() }.max() ?? .seconds(30)
+        let settle = configuration.watch.returnWindow + 5
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await simulator.run(port: 0) { port in
+                    portContinuation.yield(port)
+                    portContinuation.finish()
+                }
             }
-        )
-        let output = self.output
-        let recording = OneLiveRecordingService(
-            username: "sim_creator",
-            makeRecorder: {
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw CancellationError() }
-                return CreatorRecorder(
-                    configuration: .init(
-                        tiktok: .simulator(baseURL: "http://127.0.0.1:\(port)"), outputDirectory: output,
-                        pollInterval: .milliseconds(500)
-                    ),
-                    logger: logger
-                )
-            },
-            onFinished: { summary in
-                summaryContinuation.yield(summary)
-                summaryContinuation.finish()
-            }
-        )
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: simulator),
-                    .init(service: recording, successTerminationBehavior: .gracefullyShutdownGroup),
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            configuration.tiktok.baseURL = "http://127.0.0.1:\(port)"
+            print("simulator listening on http://127.0.0.1:\(port); recording its creators for about \(ends.components.seconds + Int64(settle)) s")
+            let finished = Date().addingTimeInterval(Double(ends.components.seconds) + settle)
+            try await ServiceLauncher.run(
+                configuration: configuration, file: nil, logger: logger,
+                extra: [
+                    .init(service: ScenarioEnd(deadline: finished), successTerminationBehavior: .gracefullyShutdownGroup)
                 ],
-                gracefulShutdownSignals: [.sigint, .sigterm],
-                logger: logger
+                onStatusListening: { host, port in print("status page: http://\(host):\(port)/") }
             )
-        )
-        try await group.run()
-        summaryContinuation.finish()
-        for await summary in summaries { print(SummaryPrinter.text(summary)) }
+            group.cancelAll()
+        }
+        try await Self.printCatalog(output: configuration.output)
+    }
+
+    /// Prints every session the demo recorded.
+    static func printCatalog(output: String) async throws {
+        let catalog = try await SQLiteCatalog.open(path: (output as NSString).appendingPathComponent("catalog.sqlite"))
+        let sessions = try await catalog.sessions(CatalogFilter(limit: 100, newestFirst: false))
+        var parts: [SessionID: [PartRecord]] = [:]
+        for session in sessions { parts[session.id] = try await catalog.parts(session: session.id) }
+        try await catalog.close()
+        print("\nrecorded into \(output):")
+        print(CatalogListing.text(sessions, parts: parts), terminator: "")
+    }
+}
+
+/// Ends the demo's service group once the scenario is over and the return windows have passed.
+struct ScenarioEnd: Service {
+    let deadline: Date
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: .milliseconds(Int(max(0, self.deadline.timeIntervalSinceNow) * 1000)))
+        }
     }
 }

@@ -6,6 +6,8 @@ struct TikTokRecorderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiktok-recorder",
         abstract: "Record TikTok LIVE to MP4 with chat, gifts and events synced to the video.",
-        subcommands: [DemoCommand.self, RecordCommand.self, ReplayCommand.self, RemuxCommand.self]
+        subcommands: [
+            RunCommand.self, ListCommand.self, DemoCommand.self, RecordCommand.self, ReplayCommand.self, RemuxCommand.self,
+        ]
     )
 }

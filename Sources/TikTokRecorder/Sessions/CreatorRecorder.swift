@@ -86,19 +86,33 @@ public struct CreatorRecorder: Sendable {
         }
     }
 
-    /// Records one live room until it ends.
+    /// Records one live room until it ends, into `<output>/<username>_<UTC start time>_<room id>.*`.
     public func record(username: String, room: RoomInfo) async throws -> SessionSummary {
-        guard let selection = StreamSelection.best(of: room.variants) else {
+        let basePath = try self.outputBasePath(username: username, roomID: room.id)
+        return try await self.record(username: username, room: room, plan: RecordingPlan(basePath: basePath))
+    }
+
+    /// Records one live room until it ends, as `plan` says.
+    ///
+    /// The video and the event feed run side by side. The event feed is half of the recording: when it fails it is
+    /// re-opened for as long as the video lasts (switching to the signature-free transport when the sign server
+    /// refuses or rate-limits), and every stretch without chat is written to the sidecar as a `chatGap` record.
+    /// - Throws: ``RecorderError`` (no playable stream, output not writable) or the media error when no video could
+    ///   be recorded at all; cancellation stops the recording and still finishes every file.
+    public func record(username: String, room: RoomInfo, plan: RecordingPlan) async throws -> SessionSummary {
+        guard let selection = StreamSelection.select(from: room.variants, policy: plan.streamPolicy) else {
             throw RecorderError.noPlayableStream(roomID: room.id)
         }
         var logger = self.logger
         logger[metadataKey: "creator"] = "\(username)"
         logger[metadataKey: "room.id"] = "\(room.id)"
         logger.info("recording", metadata: ["stream.choice": "\(selection.reason)"])
+        let sessionLogger = logger
 
-        let basePath = try self.outputBasePath(username: username, roomID: room.id)
+        let basePath = plan.basePath
+        try Self.createFolder(of: basePath)
         let clock = MediaClock()
-        let stop = StopSignal()
+        let stop = plan.stop
         let endSeen = StreamEndFlag()
         let mediaOptions = LiveStreamRecorder.Options(
             source: selection.url,
@@ -109,13 +123,21 @@ public struct CreatorRecorder: Sendable {
             proxy: ProxyResolver(configuration: self.configuration.tiktok).httpProxy,
             outputPath: basePath + ".mp4",
             stallTimeout: self.configuration.stallTimeout,
+            segmenting: plan.segmenting,
             statisticsPath: basePath + ".stats.json"
         )
-        let sidecar = try ChatSidecarWriter(basePath: basePath, clock: clock)
+        let sidecar: ChatSidecarWriter
+        do {
+            sidecar = try ChatSidecarWriter(basePath: basePath, clock: clock)
+        } catch {
+            throw RecorderError.outputNotWritable(path: basePath + ".chat.jsonl", reason: "\(error)")
+        }
+        sidecar.eventTypes = plan.eventTypes
         // The chat cues also go into the MP4's own timed-text track, as crash-safe as the video.
         let cues = TimedTextCueQueue()
         sidecar.onCue = { start, end, text in cues.add(TimedTextCue(start: start, end: end, text: text)) }
         let sidecarBox = SidecarBox(sidecar)
+        let monitor = plan.monitor
 
         enum Part: Sendable {
             case media(RecordingSummary)
@@ -132,28 +154,26 @@ public struct CreatorRecorder: Sendable {
             try await withThrowingTaskGroup(of: Part.self) { group in
                 group.addTask {
                     .media(
-                        try await LiveStreamRecorder().record(mediaOptions, stop: stop, cues: cues) { arrival in
+                        try await LiveStreamRecorder().record(mediaOptions, stop: stop, cues: cues, progress: monitor.progress) {
+                            arrival in
                             clock.observe(mediaTime: arrival.mediaTime, wallClock: arrival.wallClock)
                         }
                     )
                 }
-                group.addTask { [client, logger] in
-                    do {
-                        try await client.withLiveEvents(roomID: room.id) { events in
-                            for try await event in events {
-                                try sidecarBox.writer.append(event, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
-                                if event.isStreamEnd, endSeen.markFirst() {
-                                    logger.notice("TikTok says the stream ended", metadata: ["event.msgId": "\(event.msgID)"])
-                                    streamEndedContinuation.yield()
-                                }
-                            }
+                group.addTask { [self] in
+                    let logger = sessionLogger
+                    let feed = ChatFeed(
+                        configuration: self.configuration.tiktok, roomID: room.id, logger: logger, sidecar: sidecarBox,
+                        monitor: monitor
+                    )
+                    let error = await feed.run { event in
+                        if event.isStreamEnd, endSeen.markFirst() {
+                            logger.notice("TikTok says the stream ended", metadata: ["event.msgId": "\(event.msgID)"])
+                            streamEndedContinuation.yield()
                         }
-                        return .events(error: nil)
-                    } catch is CancellationError {
-                        return .events(error: nil)
-                    } catch {
-                        return .events(error: "\(error)")
+                        return endSeen.isSet
                     }
+                    return .events(error: error)
                 }
                 // After TikTok's end message, the video gets `endGrace` to end by itself before it is stopped.
                 group.addTask { [grace = self.configuration.endGrace] in
@@ -168,6 +188,7 @@ public struct CreatorRecorder: Sendable {
                     switch part {
                     case .media(let summary):
                         media = summary
+                        streamEndedContinuation.finish()
                         if !eventsDone {
                             group.addTask { [linger = self.configuration.eventLinger] in
                                 try? await Task.sleep(for: linger)
@@ -178,7 +199,7 @@ public struct CreatorRecorder: Sendable {
                         eventsDone = true
                         if let error {
                             feedError = error
-                            logger.warning("event feed failed; the video keeps recording", metadata: ["error": "\(error)"])
+                            logger.warning("event feed stopped; the video keeps recording", metadata: ["error": "\(error)"])
                         }
                     case .streamEndGraceElapsed:
                         stop.stop()
@@ -204,8 +225,22 @@ public struct CreatorRecorder: Sendable {
         return SessionSummary(
             uniqueID: username, roomID: room.id, selection: selection, media: media, chatPath: sidecar.jsonLinesPath,
             subtitlesPath: sidecar.webVTTPath, eventCount: sidecar.eventCount,
-            sawStreamEnd: endSeen.isSet, eventFeedError: feedError
+            sawStreamEnd: endSeen.isSet, eventFeedError: feedError, diamonds: sidecar.diamonds, chatGaps: sidecar.chatGaps
         )
+    }
+
+    /// Creates the folder `basePath` lives in.
+    static func createFolder(of basePath: String) throws {
+        let directory = (basePath as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RecorderError.outputNotWritable(path: directory, reason: "\(error)")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw RecorderError.outputNotWritable(path: directory, reason: "permission denied")
+        }
     }
 
     /// `<output>/<username>_<UTC start time>_<room id>`, creating the folder if needed.
@@ -230,7 +265,7 @@ public struct CreatorRecorder: Sendable {
 
 /// Gives the events task sole use of the sidecar writer (it is not Sendable; only that task touches it until the
 /// group has finished, after which the parent closes it).
-private final class SidecarBox: @unchecked Sendable {
+final class SidecarBox: @unchecked Sendable {
     let writer: ChatSidecarWriter
     init(_ writer: ChatSidecarWriter) { self.writer = writer }
 }

@@ -21,4 +21,8 @@ public struct SessionSummary: Sendable {
     public var sawStreamEnd: Bool
     /// Why the event feed stopped early, if it failed (the video is unaffected).
     public var eventFeedError: String?
+    /// Diamonds counted from the gifts written.
+    public var diamonds: Int64 = 0
+    /// Stretches of the live recorded without chat (the feed was down), each a `chatGap` record in the sidecar.
+    public var chatGaps: Int = 0
 }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The scenario and configuration of the service test: 30 creators on the loop encoder, 10 of whom go live at
+/// staggered times (one moves to a new room id, one pauses, one ends without an end message), a firewall burst,
+/// `check_alive` answering "alive" for every room (as TikTok did in July 2026), and a request budget that blocks
+/// the client for an hour when exceeded.
+enum ServiceScenario {
+    /// Requests a minute the recorder may send, and the simulator's budget before it blocks.
+    static let requestsPerMinute = 600
+    /// When the firewall burst starts and ends, seconds after the simulator started.
+    static let wafFrom = 20.0
+    static let wafUntil = 24.0
+    /// The creators that go live, with their room ids.
+    static let live = (1...10).map { String(format: "svc_creator_%02d", $0) }
+    static let offline = (11...30).map { String(format: "svc_creator_%02d", $0) }
+    /// Added by the reload; live from 40 s to 140 s.
+    static let addedLater = "svc_late_comer"
+
+    static func roomID(_ index: Int) -> String { "73000000000000\(String(format: "%05d", index))" }
+
+    /// The scenario file's text.
+    static var scenarioYAML: String {
+        var text = "encoder: loop\ncreators:\n"
+        func creator(_ index: Int, _ name: String, _ steps: [String]) {
+            text += """
+                  - uniqueId: \(name)
+                    nickname: Creator \(index)
+                    userId: "69000000000000\(String(format: "%05d", index))"
+                    roomId: "\(Self.roomID(index))"
+                    width: 320
+                    height: 180
+                    timeline:
+
+                """
+            for step in steps { text += "      - \(step)\n" }
+        }
+        let starts = [2.0, 4, 6, 3, 5, 7, 9, 10, 12, 14]
+        for (offset, name) in Self.live.enumerated() {
+            let index = offset + 1
+            let start = starts[offset]
+            var steps = ["{at: \(start), live: }", "{at: \(start + 0.5), chat: {rate: 2, for: 12, script: builtin}}"]
+            switch index {
+            case 1:
+                steps += [
+                    "{at: 0, webFault: {fault: budget, perMinute: \(Self.requestsPerMinute), blockFor: 3600}}",
+                    "{at: 0, webFault: {fault: phantomAlive, endpoints: checkAlive}}",
+                    "{at: \(Self.wafFrom), webFault: {fault: waf, endpoints: users}}",
+                    "{at: \(Self.wafUntil), webFault: {fault: clear, endpoints: users}}",
+                ]
+            case 3: steps.append("{at: 12, roomIdChange: \"\(Self.roomID(300))\"}")
+            case 4: steps += ["{at: 8, pause: }", "{at: 13, resume: }"]
+            default: break
+            }
+            steps.append(index == 5 ? "{at: \(start + 12), end: none}" : "{at: \(start + 14), end: 3}")
+            creator(index, name, steps)
+        }
+        for (offset, name) in Self.offline.enumerated() { creator(offset + 11, name, []) }
+        creator(40, Self.addedLater, ["{at: 40, live: }", "{at: 41, chat: {rate: 2, for: 90, script: builtin}}", "{at: 140, end: 3}"])
+        return text
+    }
+
+    /// The service's configuration text.
+    static func configurationYAML(baseURL: String, output: String, creators: [String]) -> String {
+        """
+        output: \(output)
+        tiktok:
+          baseURL: \(baseURL)
+        watch:
+          interval: 2s
+          requestsPerMinute: \(Self.requestsPerMinute)
+          returnWindow: 8s
+          minimumFreeSpace: 10MB
+        status:
+          listen: 127.0.0.1:0
+        defaults:
+          filename: "{creator}_{title}_{date}_{time}_{roomid}"
+        creators:
+        \(creators.map { "  - \($0)" }.joined(separator: "\n"))
+
+        """
+    }
+}
