@@ -23,8 +23,12 @@ final class SimulatedRoom: Sendable {
 
     private struct State {
         var roomID: Int64
+        /// Every earlier id of this room (ended lives, ids a live moved away from), oldest first.
+        var endedRoomIDs: [Int64] = []
         var status = 4
         var hasBeenLive = false
+        /// Lives started so far; the next live without an id of its own gets `creator.roomID + 1000 × livesStarted`.
+        var livesStarted: Int64 = 0
         /// The running video feeds, by codec; the room's own codec is there while live.
         var broadcasts: [VideoConfiguration.Codec: LiveBroadcast] = [:]
         /// The video settings now (the picture size changes with ``changeResolution(_:)``).
@@ -50,14 +54,25 @@ final class SimulatedRoom: Sendable {
         self.state = Mutex(State(roomID: creator.roomID, video: creator.video))
     }
 
-    /// The room id now: the creator's, until a scenario changes it mid-live.
+    /// The room id now: the creator's, until a scenario changes it mid-live or a later live gets a new one.
     var roomID: Int64 { self.state.withLock { $0.roomID } }
+
+    /// Whether `roomID` is one of this room's earlier ids: a live that has ended or moved to another id.
+    func hadRoomID(_ roomID: Int64) -> Bool {
+        self.state.withLock { $0.endedRoomIDs.contains(roomID) && $0.roomID != roomID }
+    }
+
+    /// How far apart the room ids of a creator's lives are: the `n`-th live (from 0) is in `roomID + n × this`,
+    /// unless the scenario names its room.
+    static let roomIDStepPerLive: Int64 = 1000
 
     /// The stream id used in CDN URLs.
     var streamID: Int64 { self.roomID - 4_300_000_000_000_000_000 }
 
-    /// 2 while live, 4 otherwise.
+    /// 2 while live, 3 while the live is paused, 4 otherwise.
     var status: Int { self.state.withLock { $0.status } }
+    /// Whether a live is going on, paused or not (status 2 or 3): video, sockets and chat carry on while paused.
+    var isOnAir: Bool { self.state.withLock { $0.status != 4 } }
     /// Whether the creator was ever live (so the user object carries a room id).
     var hasBeenLive: Bool { self.state.withLock { $0.hasBeenLive } }
     /// Unix seconds when the current or last live started.
@@ -90,11 +105,17 @@ final class SimulatedRoom: Sendable {
 
     // MARK: - Scenario actions
 
-    /// Starts the live: video in the room's codec at its starting size, `status` 2, a fresh event log.
+    /// Starts the live: video in the room's codec at its starting size, `status` 2, a fresh event log. As on TikTok,
+    /// every live has a room id of its own: `roomID` when given, else the creator's for the first live and
+    /// ``roomIDStepPerLive`` more for each live after it; the previous id is kept as an ended room.
     /// - Throws: ``LiveMediaError`` when the encoder cannot start.
-    func goLive(logger: Logger) async throws {
+    func goLive(roomID: Int64? = nil, logger: Logger) async throws {
         let broadcast = try await LiveBroadcast.start(video: self.creator.video, encoder: self.encoder, logger: logger)
         self.state.withLock { state in
+            let newID = roomID ?? self.creator.roomID + Self.roomIDStepPerLive * state.livesStarted
+            if state.hasBeenLive, newID != state.roomID { state.endedRoomIDs.append(state.roomID) }
+            state.roomID = newID
+            state.livesStarted += 1
             state.status = 2
             state.hasBeenLive = true
             state.video = self.creator.video
@@ -134,6 +155,28 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// Pauses the live: control action 1, and `status` 3 on every endpoint until ``resume()``. The video keeps going,
+    /// as TikTok's does. Nothing happens when the room is not live.
+    func pause() {
+        guard self.setStatus(3) else { return }
+        self.pushControl(action: 1)
+    }
+
+    /// Resumes a paused live: control action 2 and `status` 2 again. Nothing happens when the room is not live.
+    func resume() {
+        guard self.setStatus(2) else { return }
+        self.pushControl(action: 2)
+    }
+
+    /// Sets a live's status to `status` (2 or 3); `false` when no live is going on.
+    private func setStatus(_ status: Int) -> Bool {
+        self.state.withLock { state in
+            guard state.status != 4 else { return false }
+            state.status = status
+            return true
+        }
+    }
+
     /// Pushes control `action` without ending anything: 1 paused, 2 resumed (the video keeps going, as TikTok's does).
     func pushControl(action: Int64) {
         var control = Webcast_ControlMessage()
@@ -158,6 +201,7 @@ final class SimulatedRoom: Sendable {
     /// video under new CDN URLs.
     func changeRoomID(to roomID: Int64) {
         self.state.withLock { state in
+            if state.roomID != roomID { state.endedRoomIDs.append(state.roomID) }
             state.roomID = roomID
             state.log.removeAll()
         }
@@ -277,7 +321,7 @@ final class SimulatedRoom: Sendable {
             if !history.isEmpty || !missed.isEmpty {
                 continuation.yield(.frame(Self.msgFrame(history + missed, cursor: state.log.count, gzip: gzip, logID: &state.nextLogID)))
             }
-            if state.status == 2 {
+            if state.status != 4 {
                 state.sockets[id] = Socket(continuation: continuation, gzip: gzip)
             } else {
                 continuation.yield(.close)
