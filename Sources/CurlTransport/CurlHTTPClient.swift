@@ -138,6 +138,7 @@ public struct CurlHTTPClient: Sendable {
                     if request.coalescingInterval != nil {
                         ttr_curl_setopt_long(handle, CURLOPT_BUFFERSIZE, Self.coalescingBufferSize)
                     }
+                    Self.setMethodAndBody(of: request, on: handle)
                     return curl_easy_perform(handle)
                 }
             }
@@ -159,6 +160,23 @@ public struct CurlHTTPClient: Sendable {
             default:
                 throw CurlError(kind: .transfer(code: Int(code.rawValue)), message: message, url: request.url)
             }
+        }
+    }
+
+    /// Sets the method and body: a body is copied into the handle (`CURLOPT_COPYPOSTFIELDS`, which makes the request a
+    /// POST), and any method but `GET` and `POST` is sent as a custom request line.
+    private static func setMethodAndBody(of request: HTTPRequest, on handle: UnsafeMutableRawPointer) {
+        let method = request.method.uppercased()
+        if let body = request.body {
+            ttr_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            var bytes = body.isEmpty ? [0] : body
+            _ = bytes.withUnsafeMutableBytes { ttr_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+        } else if method == "POST" {
+            ttr_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+            ttr_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+        }
+        if method != "GET" && method != "POST" {
+            _ = method.withCString { ttr_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, $0) }
         }
     }
 

@@ -1,9 +1,14 @@
-/// One HTTP request for ``CurlHTTPClient``: what to fetch and how patient to be.
+/// One HTTP request for ``CurlHTTPClient``: what to fetch (or send) and how patient to be.
 public struct HTTPRequest: Sendable {
     /// The absolute URL, `http://` or `https://`.
     public var url: String
-    /// Request headers in the order they are sent. `Cookie` may be given here as a whole header.
+    /// The HTTP method: `GET` (the default), `POST`, or any other verb, sent as written.
+    public var method: String
+    /// Request headers in the order they are sent. `Cookie` may be given here as a whole header, and so may
+    /// `Content-Type` for a ``body``.
     public var headers: [(name: String, value: String)]
+    /// The request body, sent as is (with its `Content-Length`); `nil` sends none.
+    public var body: [UInt8]?
     /// A proxy URL (`http://`, `https://`, `socks5h://`), or `nil` for a direct connection.
     public var proxy: String?
     /// How long connecting (DNS, TCP, TLS) may take.
@@ -19,10 +24,12 @@ public struct HTTPRequest: Sendable {
     /// reader 30+ times a second). `nil` reads as soon as data arrives. Adds at most this much latency.
     public var coalescingInterval: Duration?
 
-    /// Creates a GET request with browser-like patience defaults.
+    /// Creates a request (a GET unless `method` says otherwise) with browser-like patience defaults.
     public init(
         url: String,
+        method: String = "GET",
         headers: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil,
         proxy: String? = nil,
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration? = .seconds(30),
@@ -31,7 +38,9 @@ public struct HTTPRequest: Sendable {
         coalescingInterval: Duration? = nil
     ) {
         self.url = url
+        self.method = method
         self.headers = headers
+        self.body = body
         self.proxy = proxy
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout

@@ -1,4 +1,4 @@
-/// One page of TikTok's feed of recommended lives, and how to ask for the next.
+/// One page of one of TikTok's feeds of live rooms (recommended, or Following), and how to ask for the next.
 public struct LiveFeedPage: Sendable {
     /// The rooms on this page.
     public var rooms: [FeedRoom]

@@ -47,21 +47,25 @@ extension TikTokLiveClient {
         return room
     }
 
-    /// Asks which of `roomIDs` are live, in batches of 50 ids per request (`/webcast/room/check_alive/`).
+    /// Asks which of `roomIDs` are live, in one POST per batch of up to 50 unique ids (`/webcast/room/check_alive/`,
+    /// form body `room_ids=<id>,<id>,…`), matching each answer by its exact `room_id_str`.
     ///
+    /// A paused live (room status 3) is alive. TikTok has answered `alive: true` for rooms that were not live
+    /// (2026-07-15): confirm a start with ``roomInfo(roomID:)``.
     /// - Returns: live or not per room id; an id TikTok does not know (or did not report) is absent.
     /// - Throws: ``TikTokLiveError/apiError(endpoint:code:message:)`` and the block and format errors of every web request.
     public func isLive(roomIDs: [String]) async throws -> [String: Bool] {
         let endpoint = "/webcast/room/check_alive/"
         var alive: [String: Bool] = [:]
         var unique: [String] = []
-        for id in roomIDs where !unique.contains(id) { unique.append(id) }
-        for start in stride(from: 0, to: unique.count, by: 50) {
-            let batch = unique[start..<min(start + 50, unique.count)]
-            let parameters =
-                WebClientParameters.query(userAgent: self.configuration.userAgent) + [("room_ids", batch.joined(separator: ","))]
+        var seen: Set<String> = []
+        for id in roomIDs where seen.insert(id).inserted { unique.append(id) }
+        for start in stride(from: 0, to: unique.count, by: Self.checkAliveBatchSize) {
+            let batch = unique[start..<min(start + Self.checkAliveBatchSize, unique.count)]
             let (response, _): (CheckAliveResponse, String) = try await self.getJSON(
-                base: self.configuration.webcastBaseURL, path: endpoint, parameters: parameters
+                base: self.configuration.webcastBaseURL, path: endpoint,
+                parameters: WebClientParameters.query(userAgent: self.configuration.userAgent),
+                form: [("room_ids", batch.joined(separator: ","))]
             )
             if let code = response.status_code, code != 0 {
                 throw TikTokLiveError.apiError(endpoint: endpoint, code: code, message: "")
@@ -74,6 +78,9 @@ extension TikTokLiveClient {
         }
         return alive
     }
+
+    /// The most room ids one `check_alive` request carries (the only cap seen, in TikHub's wrapper).
+    static let checkAliveBatchSize = 50
 
     /// Asks whether one room is live (`/webcast/room/check_alive/`).
     /// - Throws: ``TikTokLiveError/roomNotFound(roomID:)`` when TikTok does not report the room, and the errors of

@@ -41,7 +41,8 @@ public struct TikTokLiveClient: Sendable {
         case livePage
     }
 
-    /// GETs `base + path` with the browser-like query parameters, cookies and headers, without following redirects.
+    /// GETs `base + path` with the browser-like query parameters, cookies and headers, without following redirects;
+    /// with a `form`, POSTs it instead, as an `application/x-www-form-urlencoded` body.
     ///
     /// - Parameter endpoint: how errors name the request (defaults to `path`).
     /// - Returns: a 200 response whose body is not a challenge page.
@@ -49,20 +50,24 @@ public struct TikTokLiveClient: Sendable {
     ///   ``TikTokLiveError/blocked(endpoint:)`` (403), ``TikTokLiveError/rateLimited(endpoint:retryAfter:)`` (429),
     ///   ``TikTokLiveError/httpStatus(endpoint:status:)`` (anything else but 200), or `CurlError` when no answer came.
     func get(
-        base: String, path: String, parameters: [(String, String)], expecting: ExpectedBody, endpoint: String? = nil
+        base: String, path: String, parameters: [(String, String)], expecting: ExpectedBody, endpoint: String? = nil,
+        form: [(String, String)]? = nil
     ) async throws -> HTTPResponse {
         let endpoint = endpoint ?? path
         let url = WebClientParameters.url(base: base, path: path, parameters: parameters)
         var cookies = "tt-target-idc=\(self.configuration.targetIDC)"
         if let session = self.configuration.sessionID { cookies += "; sessionid=\(session); sessionid_ss=\(session); sid_tt=\(session)" }
+        let method = form == nil ? "GET" : "POST"
         let request = HTTPRequest(
             url: url,
+            method: method,
             headers: [
                 ("User-Agent", self.configuration.userAgent),
                 ("Accept", "text/html,application/json,application/protobuf"),
                 ("Referer", "https://www.tiktok.com/"), ("Origin", "https://www.tiktok.com"),
                 ("Accept-Language", "en-US,en;q=0.9"), ("Cookie", cookies),
-            ],
+            ] + (form == nil ? [] : [("Content-Type", "application/x-www-form-urlencoded")]),
+            body: form.map(WebClientParameters.formBody),
             proxy: self.proxies.httpProxy,
             // A 302 is the answer itself (a country block), never something to follow.
             followRedirects: false
@@ -77,7 +82,7 @@ public struct TikTokLiveClient: Sendable {
             await gate?.finished(path: path, refusal: nil)
             if self.configuration.logRequests {
                 self.logger.debug(
-                    "HTTP GET failed",
+                    "HTTP \(method) failed",
                     metadata: [
                         "http.url": "\(CurlError.redact(url))", "http.duration_ms": "\(Self.milliseconds(since: started))",
                         "error": "\(error)",
@@ -88,7 +93,7 @@ public struct TikTokLiveClient: Sendable {
         }
         if self.configuration.logRequests {
             self.logger.debug(
-                "HTTP GET",
+                "HTTP \(method)",
                 metadata: [
                     "http.url": "\(CurlError.redact(url))", "http.status": "\(response.status)",
                     "http.duration_ms": "\(Self.milliseconds(since: started))",
@@ -108,13 +113,14 @@ public struct TikTokLiveClient: Sendable {
         return response
     }
 
-    /// ``get(base:path:parameters:expecting:endpoint:)`` and decodes the JSON body.
+    /// ``get(base:path:parameters:expecting:endpoint:form:)`` and decodes the JSON body.
     /// - Returns: the decoded value and the body text (for refusals recognised by TikTok's wording).
     /// - Throws: as `get`, and ``TikTokLiveError/malformedResponse(endpoint:reason:)`` when the body is not the JSON expected.
     func getJSON<Response: Decodable>(
-        base: String, path: String, parameters: [(String, String)], endpoint: String? = nil
+        base: String, path: String, parameters: [(String, String)], endpoint: String? = nil, form: [(String, String)]? = nil
     ) async throws -> (value: Response, text: String) {
-        let response = try await self.get(base: base, path: path, parameters: parameters, expecting: .json, endpoint: endpoint)
+        let response = try await self.get(
+            base: base, path: path, parameters: parameters, expecting: .json, endpoint: endpoint, form: form)
         do {
             return (try JSONDecoder().decode(Response.self, from: Data(response.body)), response.text)
         } catch {

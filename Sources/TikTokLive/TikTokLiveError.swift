@@ -15,6 +15,9 @@ public enum TikTokLiveError: Error, CustomStringConvertible, Sendable, Equatable
     case privateLive(reason: String)
     /// No room with this id exists (empty `check_alive` data, room not found).
     case roomNotFound(roomID: String)
+    /// The endpoint answers only a logged-in session: none is configured (the request was not sent), or TikTok
+    /// refused the one sent (`status_code` 10011: expired, or the request needs the browser's signatures).
+    case sessionRequired(endpoint: String)
 
     // MARK: Blocks
 
@@ -76,6 +79,9 @@ public enum TikTokLiveError: Error, CustomStringConvertible, Sendable, Equatable
                 + "set the session cookie (sessionid and tt-target-idc) of an account that follows the creator"
         case .roomNotFound(let roomID):
             return "TikTok knows no room \(roomID); look the room up again by username"
+        case .sessionRequired(let endpoint):
+            return "\(endpoint) needs a logged-in TikTok session: set the sessionid cookie (TIKTOK_SESSIONID) of an account "
+                + "that follows the creators; if one is set, it has expired or TikTok wants this request signed by a browser"
         case .blocked(let endpoint):
             return "TikTok refused \(endpoint) with HTTP 403: this IP is blocked, usually after polling too often; "
                 + "poll less often (30 s or more per creator) or use another proxy"
@@ -137,7 +143,7 @@ public enum TikTokLiveError: Error, CustomStringConvertible, Sendable, Equatable
         case .offline, .blocked, .rateLimited, .challengePage, .signerRateLimited, .signerFailed,
             .signerResponseIncomplete, .webSocket, .httpStatus, .malformedResponse:
             true
-        case .userNotFound, .ageRestricted, .privateLive, .roomNotFound, .countryBlocked, .signerRefused,
+        case .userNotFound, .ageRestricted, .privateLive, .roomNotFound, .sessionRequired, .countryBlocked, .signerRefused,
             .handshakeRejected, .apiError:
             false
         }

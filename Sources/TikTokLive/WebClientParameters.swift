@@ -21,6 +21,11 @@ enum WebClientParameters {
         return trimmed + path + (query.isEmpty ? "" : "?" + query)
     }
 
+    /// An `application/x-www-form-urlencoded` body: `name=value` pairs joined by `&`, each percent-encoded.
+    static func formBody(_ fields: [(String, String)]) -> [UInt8] {
+        Array(fields.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&").utf8)
+    }
+
     /// RFC 3986 unreserved characters pass; everything else is %XX-encoded.
     static func percentEncode(_ value: String) -> String {
         var out = ""

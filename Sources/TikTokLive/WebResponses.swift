@@ -172,7 +172,14 @@ struct FeedResponse: Decodable {
         var has_more: Bool?
         var max_time: Int64?
     }
+    /// What a refusal's `data` object says.
+    struct Refusal: Decodable {
+        var message: String?
+        var prompts: String?
+    }
     var data: [Item]?
+    /// `data` when it is an object rather than the list: a refusal (`status_code` 10011 and the like).
+    var refusal: Refusal?
     var extra: Extra?
     var status_code: Int?
 
@@ -183,6 +190,7 @@ struct FeedResponse: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.data = try? container.decodeIfPresent([Item].self, forKey: .data)
+        self.refusal = self.data == nil ? try? container.decodeIfPresent(Refusal.self, forKey: .data) : nil
         self.extra = try container.decodeIfPresent(Extra.self, forKey: .extra)
         self.status_code = try container.decodeIfPresent(Int.self, forKey: .status_code)
     }

@@ -41,8 +41,24 @@ public final class GroundTruth: Sendable {
         public var lastTimestamp: Int64?
     }
 
+    /// One request to TikTok's web side (an endpoint of ``WebFaults/Endpoint/web``: not the CDN, the sign server or
+    /// the event WebSocket), as it arrived, whatever it was answered.
+    public struct WebRequest: Sendable, Equatable {
+        /// Which endpoint was asked.
+        public var endpoint: WebFaults.Endpoint
+        /// When the request arrived (simulator wall clock).
+        public var at: Date
+
+        /// Creates a record.
+        public init(endpoint: WebFaults.Endpoint, at: Date) {
+            self.endpoint = endpoint
+            self.at = at
+        }
+    }
+
     private struct State {
         var events: [PushedEvent] = []
+        var webRequests: [WebRequest] = []
         var streams: [ServedStream] = []
         var acks = 0
         var heartbeats = 0
@@ -86,6 +102,28 @@ public final class GroundTruth: Sendable {
     public var faults: [String] { self.state.withLock { $0.faults } }
     /// Event WebSockets accepted so far.
     public var socketsOpened: Int { self.state.withLock { $0.socketsOpened } }
+    /// Every web request so far, in arrival order: what a client's request budget is checked against.
+    public var webRequests: [WebRequest] { self.state.withLock { $0.webRequests } }
+
+    /// The most web requests that arrived within any `seconds` (a window from one request's arrival to just before
+    /// `seconds` later), e.g. `maxWebRequests(inAnyWindowOf: 60)` for a per-minute budget; 0 when there were none
+    /// or `seconds` is not positive.
+    public func maxWebRequests(inAnyWindowOf seconds: Double) -> Int {
+        guard seconds > 0 else { return 0 }
+        let times = self.webRequests.map(\.at).sorted()
+        var most = 0
+        var first = 0
+        for last in times.indices {
+            while times[last].timeIntervalSince(times[first]) >= seconds { first += 1 }
+            most = max(most, last - first + 1)
+        }
+        return most
+    }
+
+    /// Records a web request to `endpoint` arriving `at` (now unless said).
+    func recordWebRequest(_ endpoint: WebFaults.Endpoint, at date: Date = Date()) {
+        self.state.withLock { $0.webRequests.append(WebRequest(endpoint: endpoint, at: date)) }
+    }
 
     func recordPushed(_ event: PushedEvent) {
         self.state.withLock { $0.events.append(event) }

@@ -34,10 +34,12 @@ struct ScenarioPlayer: Sendable {
                     group.addTask { try await self.chat(run) }
                 case .gift(let streak):
                     group.addTask { try await self.gift(streak) }
-                case .live:
+                case .live, .liveInRoom:
                     counters.events += 1
-                    try await self.room.goLive(logger: self.simulator.logger)
-                    self.simulator.logger.info("simulated live started", metadata: ["creator": "\(self.room.creator.uniqueID)"])
+                    let named: Int64? = if case .liveInRoom(let roomID) = step.action { roomID } else { nil }
+                    try await self.room.goLive(roomID: named, logger: self.simulator.logger)
+                    self.simulator.logger.info(
+                        "simulated live started", metadata: ["creator": "\(self.room.creator.uniqueID)", "room": "\(self.room.roomID)"])
                 case .resolution(let change):
                     try await self.room.changeResolution(change)
                 case .end(let action):
@@ -57,9 +59,9 @@ struct ScenarioPlayer: Sendable {
         let viewer = ChatScript.user(counters.events)
         switch action {
         case .pause:
-            room.pushControl(action: 1)
+            room.pause()
         case .resume:
-            room.pushControl(action: 2)
+            room.resume()
         case .likes(let count):
             counters.likes += count
             room.pushLike(count: count, total: counters.likes, from: viewer)
@@ -115,7 +117,7 @@ struct ScenarioPlayer: Sendable {
             for fault in faults { self.simulator.transportFaults.failNextSignerFetches(fault) }
         case .rejectHandshakes(let rejections):
             for rejection in rejections { self.simulator.transportFaults.rejectNextHandshakes(rejection) }
-        case .live, .chat, .gift, .end, .resolution:
+        case .live, .liveInRoom, .chat, .gift, .end, .resolution:
             break
         }
     }
@@ -146,7 +148,7 @@ struct ScenarioPlayer: Sendable {
         let gap = Duration.microseconds(Int(1_000_000 / run.rate))
         for index in 0..<count {
             try await Task.sleep(until: start + gap * index)
-            guard self.room.status == 2 else { return }
+            guard self.room.isOnAir else { return }
             if let comments = run.comments {
                 self.room.pushChat(comments[index % comments.count], from: ChatScript.user(index))
             } else {

@@ -4,9 +4,19 @@ extension ScenarioFileReader {
     /// The action of a step called `name`, from its value.
     func action(_ name: String, _ value: Node) throws -> ScenarioStep.Action {
         switch name {
-        case "live", "pause", "resume", "pin":
+        case "live":
+            guard let mapping = value.mapping, !mapping.isEmpty else {
+                try self.nothing(value, name)
+                return .live
+            }
+            var fields = try Fields(value, "live", reader: self)
+            let roomIDNode = fields.take("roomId")
+            try fields.finish(allowed: ["roomId"])
+            guard let roomIDNode else { throw self.error(value, "live takes no value, or `{roomId: \"…\"}` to name its room") }
+            return .liveInRoom(roomID: try self.id(roomIDNode, "live roomId"))
+        case "pause", "resume", "pin":
             try self.nothing(value, name)
-            return ["live": .live, "pause": .pause, "resume": .resume][name] ?? .pin
+            return ["pause": .pause, "resume": .resume][name] ?? .pin
         case "end":
             return .end(action: try self.endAction(value))
         case "chat":
@@ -194,6 +204,7 @@ extension ScenarioFileReader {
         case "followersOnly": fault = .followersOnly
         case "private": fault = .privateAccount
         case "userNotFound": fault = .userNotFound
+        case "phantomAlive": fault = .phantomAlive
         case "clear": return .clear(endpoints: endpoints)
         case "budget":
             guard let perMinuteNode else { throw self.error(value, "webFault budget needs `perMinute:` (a number, or off)") }
@@ -202,7 +213,7 @@ extension ScenarioFileReader {
         default:
             throw self.error(
                 nameNode,
-                "unknown webFault `\(name)`; use waf, captcha, 403, 429, 302, ageRestricted, followersOnly, private, userNotFound, budget or clear"
+                "unknown webFault `\(name)`; use waf, captcha, 403, 429, 302, ageRestricted, followersOnly, private, userNotFound, phantomAlive, budget or clear"
             )
         }
         return .inject(fault, endpoints: endpoints)

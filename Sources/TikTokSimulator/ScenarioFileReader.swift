@@ -136,9 +136,11 @@ struct ScenarioFileReader {
         let roomID = try self.id(try fields.require("roomId"), "roomId")
         let video = try self.video(&fields)
         let qualities = try fields.take("qualities").map { try self.qualities($0) }
+        let followed = try fields.take("followed").map { try self.flag($0, "followed") } ?? true
         let timelineNode = try fields.require("timeline")
         try fields.finish(allowed: [
-            "uniqueId", "nickname", "userId", "roomId", "codec", "flv", "width", "height", "bitrate", "qualities", "timeline",
+            "uniqueId", "nickname", "userId", "roomId", "codec", "flv", "width", "height", "bitrate", "qualities", "followed",
+            "timeline",
         ])
         guard let list = timelineNode.sequence else { throw self.error(timelineNode, "`timeline:` must be a list of steps") }
         var steps: [ScenarioStep] = []
@@ -152,10 +154,11 @@ struct ScenarioFileReader {
             try self.checkLive(step.action, isLive: &isLive, uniqueID: uniqueID, at: stepNode)
             steps.append(step)
         }
-        let firstLive = steps.first { $0.action == .live }?.at ?? .zero
+        let firstLive = steps.first { $0.startsALive }?.at ?? .zero
         return SimulatorScenario.Creator(
             uniqueID: uniqueID, nickname: nickname, userID: userID, roomID: roomID, liveAfter: firstLive,
-            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps, video: video, qualities: qualities
+            liveDuration: (steps.last?.at ?? .zero) - firstLive, timeline: steps, video: video, qualities: qualities,
+            followed: followed
         )
     }
 
@@ -222,7 +225,7 @@ struct ScenarioFileReader {
     /// Refuses a `live` while live, and an `end`, chat or event while not live (nobody could see it).
     func checkLive(_ action: ScenarioStep.Action, isLive: inout Bool, uniqueID: String, at node: Node) throws {
         switch action {
-        case .live:
+        case .live, .liveInRoom:
             guard !isLive else { throw self.error(node, "`\(uniqueID)` is already live here; `end` the live first") }
             isLive = true
         case .dropSockets, .webFault, .signerFaults, .rejectHandshakes, .cdnFault:

@@ -3,11 +3,15 @@
 public struct ScenarioStep: Sendable, Equatable {
     /// What happens.
     public enum Action: Sendable, Equatable {
-        /// The creator goes live (video, `status` 2, sockets accepted).
+        /// The creator goes live (video, `status` 2, sockets accepted) in a new room: the creator's `roomID` for the first
+        /// live, 1000 more for each live after it, as TikTok gives every live a new room id.
         case live
-        /// Control message action 1 (paused); the video keeps going.
+        /// The creator goes live, as ``live``, in the room with this id.
+        case liveInRoom(roomID: Int64)
+        /// Control message action 1 (paused), and room `status` 3 on every endpoint until ``resume``; the video keeps
+        /// going and `check_alive` still says alive.
         case pause
-        /// Control message action 2 (resumed).
+        /// Control message action 2 (resumed), and room `status` 2 again.
         case resume
         /// The live ends: control message `action` (3 or 4), or none when `nil`; video stops, sockets close.
         case end(action: Int64?)
@@ -156,6 +160,14 @@ public struct ScenarioStep: Sendable, Equatable {
         case clear(endpoints: Set<WebFaults.Endpoint>)
         /// A request budget per minute (over it: 403 for `blockFor`); `nil` lifts it.
         case budget(perMinute: Int?, blockFor: Duration)
+    }
+
+    /// Whether the action starts a live (``Action/live`` or ``Action/liveInRoom(roomID:)``).
+    public var startsALive: Bool {
+        switch self.action {
+        case .live, .liveInRoom: true
+        default: false
+        }
     }
 
     /// When, from simulator start.

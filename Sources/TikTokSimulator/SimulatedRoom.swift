@@ -23,8 +23,12 @@ final class SimulatedRoom: Sendable {
 
     private struct State {
         var roomID: Int64
+        /// Every earlier id of this room (ended lives, ids a live moved away from), oldest first.
+        var endedRoomIDs: [Int64] = []
         var status = 4
         var hasBeenLive = false
+        /// Lives started so far; the next live without an id of its own gets `creator.roomID + 1000 × livesStarted`.
+        var livesStarted: Int64 = 0
         /// The running video feeds, by codec; the room's own codec is there while live.
         var broadcasts: [VideoConfiguration.Codec: LiveBroadcast] = [:]
         /// The video settings now (the picture size changes with ``changeResolution(_:)``).
@@ -50,14 +54,25 @@ final class SimulatedRoom: Sendable {
         self.state = Mutex(State(roomID: creator.roomID, video: creator.video))
     }
 
-    /// The room id now: the creator's, until a scenario changes it mid-live.
+    /// The room id now: the creator's, until a scenario changes it mid-live or a later live gets a new one.
     var roomID: Int64 { self.state.withLock { $0.roomID } }
+
+    /// Whether `roomID` is one of this room's earlier ids: a live that has ended or moved to another id.
+    func hadRoomID(_ roomID: Int64) -> Bool {
+        self.state.withLock { $0.endedRoomIDs.contains(roomID) && $0.roomID != roomID }
+    }
+
+    /// How far apart the room ids of a creator's lives are: the `n`-th live (from 0) is in `roomID + n × this`,
+    /// unless the scenario names its room.
+    static let roomIDStepPerLive: Int64 = 1000
 
     /// The stream id used in CDN URLs.
     var streamID: Int64 { self.roomID - 4_300_000_000_000_000_000 }
 
-    /// 2 while live, 4 otherwise.
+    /// 2 while live, 3 while the live is paused, 4 otherwise.
     var status: Int { self.state.withLock { $0.status } }
+    /// Whether a live is going on, paused or not (status 2 or 3): video, sockets and chat carry on while paused.
+    var isOnAir: Bool { self.state.withLock { $0.status != 4 } }
     /// Whether the creator was ever live (so the user object carries a room id).
     var hasBeenLive: Bool { self.state.withLock { $0.hasBeenLive } }
     /// Unix seconds when the current or last live started.
@@ -90,11 +105,17 @@ final class SimulatedRoom: Sendable {
 
     // MARK: - Scenario actions
 
-    /// Starts the live: video in the room's codec at its starting size, `status` 2, a fresh event log.
+    /// Starts the live: video in the room's codec at its starting size, `status` 2, a fresh event log. As on TikTok,
+    /// every live has a room id of its own: `roomID` when given, else the creator's for the first live and
+    /// ``roomIDStepPerLive`` more for each live after it; the previous id is kept as an ended room.
     /// - Throws: ``LiveMediaError`` when the encoder cannot start.
-    func goLive(logger: Logger) async throws {
+    func goLive(roomID: Int64? = nil, logger: Logger) async throws {
         let broadcast = try await LiveBroadcast.start(video: self.creator.video, encoder: self.encoder, logger: logger)
         self.state.withLock { state in
+            let newID = roomID ?? self.creator.roomID + Self.roomIDStepPerLive * state.livesStarted
+            if state.hasBeenLive, newID != state.roomID { state.endedRoomIDs.append(state.roomID) }
+            state.roomID = newID
+            state.livesStarted += 1
             state.status = 2
             state.hasBeenLive = true
             state.video = self.creator.video
@@ -134,6 +155,28 @@ final class SimulatedRoom: Sendable {
         }
     }
 
+    /// Pauses the live: control action 1, and `status` 3 on every endpoint until ``resume()``. The video keeps going,
+    /// as TikTok's does. Nothing happens when the room is not live.
+    func pause() {
+        guard self.setStatus(3) else { return }
+        self.pushControl(action: 1)
+    }
+
+    /// Resumes a paused live: control action 2 and `status` 2 again. Nothing happens when the room is not live.
+    func resume() {
+        guard self.setStatus(2) else { return }
+        self.pushControl(action: 2)
+    }
+
+    /// Sets a live's status to `status` (2 or 3); `false` when no live is going on.
+    private func setStatus(_ status: Int) -> Bool {
+        self.state.withLock { state in
+            guard state.status != 4 else { return false }
+            state.status = status
+            return true
+        }
+    }
+
     /// Pushes control `action` without ending anything: 1 paused, 2 resumed (the video keeps going, as TikTok's does).
     func pushControl(action: Int64) {
         var control = Webcast_ControlMessage()
@@ -158,6 +201,7 @@ final class SimulatedRoom: Sendable {
     /// video under new CDN URLs.
     func changeRoomID(to roomID: Int64) {
         self.state.withLock { state in
+            if state.roomID != roomID { state.endedRoomIDs.append(state.roomID) }
             state.roomID = roomID
             state.log.removeAll()
         }
@@ -191,228 +235,14 @@ final class SimulatedRoom: Sendable {
         }
     }
 
-    /// Pushes a chat message from `user`.
-    func pushChat(_ comment: String, from user: Webcast_User) {
-        var chat = Webcast_ChatMessage()
-        chat.user = user
-        chat.content = comment
-        chat.contentLanguage = "en"
-        self.push(method: "WebcastChatMessage", type: "chat", comment: comment) { common in
-            chat.common = common
-            return try chat.serializedBytes()
-        }
+    /// The last chat message of the current live, if any.
+    var lastChatMessage: Webcast_BaseProtoMessage? {
+        self.state.withLock { state in state.log.last { $0.method == "WebcastChatMessage" } }
     }
 
-    /// Pushes one `WebcastGiftMessage` frame: `repeatCount` so far, `repeatEnd` when the streak ends.
-    func pushGift(
-        giftID: Int64, name: String, type: Int64, diamondCount: Int64, repeatCount: Int64, repeatEnd: Bool, groupID: Int64,
-        from user: Webcast_User
-    ) {
-        var gift = Webcast_GiftMessage()
-        gift.giftID = giftID
-        gift.repeatCount = repeatCount
-        gift.comboCount = repeatCount
-        gift.repeatEnd = repeatEnd ? 1 : 0
-        gift.groupID = groupID
-        gift.user = user
-        gift.sendType = repeatEnd ? 0 : 1
-        gift.gift.id = giftID
-        gift.gift.name = name
-        gift.gift.type = type
-        gift.gift.diamondCount = diamondCount
-        self.push(method: "WebcastGiftMessage", type: "gift", comment: nil) { common in
-            gift.common = common
-            return try gift.serializedBytes()
-        }
-    }
-
-    /// Pushes a batch of `count` likes from `user`, with the room's running `total`.
-    func pushLike(count: Int64, total: Int64, from user: Webcast_User) {
-        var like = Webcast_LikeMessage()
-        like.count = count
-        like.total = total
-        like.user = user
-        self.push(method: "WebcastLikeMessage", type: "like", comment: nil) { common in
-            like.common = common
-            return try like.serializedBytes()
-        }
-    }
-
-    /// Pushes `user` joining the room (action 1), which now has `memberCount` members.
-    func pushJoin(memberCount: Int64, from user: Webcast_User) {
-        var member = Webcast_MemberMessage()
-        member.user = user
-        member.memberCount = memberCount
-        member.action = 1
-        self.push(method: "WebcastMemberMessage", type: "join", comment: nil) { common in
-            var common = common
-            common.displayText.key = "live_room_enter_toast"
-            common.displayText.defaultPattern = "{0:user} joined"
-            member.common = common
-            return try member.serializedBytes()
-        }
-    }
-
-    /// Pushes `user` following the host (`WebcastSocialMessage`, display key `pm_main_follow_message_viewer_2`).
-    func pushFollow(followCount: Int64, from user: Webcast_User) {
-        var social = Webcast_SocialMessage()
-        social.user = user
-        social.action = 1
-        social.followCount = followCount
-        self.push(method: "WebcastSocialMessage", type: "follow", comment: nil) { common in
-            var common = common
-            common.displayText.key = "pm_main_follow_message_viewer_2"
-            common.displayText.defaultPattern = "{0:user} followed the LIVE creator"
-            social.common = common
-            return try social.serializedBytes()
-        }
-    }
-
-    /// Pushes `user` sharing the live (`WebcastSocialMessage`, display key `pm_mt_guidance_share`).
-    func pushShare(shareCount: Int64, from user: Webcast_User) {
-        var social = Webcast_SocialMessage()
-        social.user = user
-        social.action = 3
-        social.shareType = 1
-        social.shareCount = shareCount
-        self.push(method: "WebcastSocialMessage", type: "share", comment: nil) { common in
-            var common = common
-            common.displayText.key = "pm_mt_guidance_share"
-            common.displayText.defaultPattern = "{0:user} shared the LIVE"
-            social.common = common
-            return try social.serializedBytes()
-        }
-    }
-
-    /// Pushes the viewer count: `current` viewers now, `total` over the whole live.
-    func pushViewers(current: Int64, total: Int64) {
-        var seq = Webcast_RoomUserSeqMessage()
-        seq.total = current
-        seq.totalUser = total
-        self.push(method: "WebcastRoomUserSeqMessage", type: "viewers", comment: nil) { common in
-            seq.common = common
-            return try seq.serializedBytes()
-        }
-    }
-
-    /// Pushes a Q&A question `text` (id `questionID`) from `user`.
-    func pushQuestion(id questionID: Int64, text: String, from user: Webcast_User) {
-        var message = Webcast_QuestionNewMessage()
-        message.question.questionID = questionID
-        message.question.content = text
-        message.question.user = user
-        self.push(method: "WebcastQuestionNewMessage", type: "question", comment: nil) { common in
-            message.question.createTime = common.createTime / 1000
-            message.common = common
-            return try message.serializedBytes()
-        }
-    }
-
-    /// Pushes a battle change (`WebcastLinkMicBattle`): `action` (4 open, 5 finish), `status` (1 started, 2 finished)
-    /// between `hosts`, with their scores once known.
-    func pushMicBattle(
-        battleID: Int64, action: Int64, status: Int64, hosts: [(user: Webcast_User, score: Int64?)]
-    ) {
-        var battle = Webcast_LinkMicBattle()
-        battle.battleID = battleID
-        battle.action = action
-        battle.battleSetting.battleID = battleID
-        battle.battleSetting.status = status
-        battle.battleSetting.duration = 300
-        for host in hosts {
-            var wrapper = Webcast_BattleUserInfoWrapper()
-            wrapper.userID = host.user.id
-            wrapper.userInfo.user.userID = host.user.id
-            wrapper.userInfo.user.nickName = host.user.nickname
-            wrapper.userInfo.user.displayID = host.user.displayID
-            battle.anchorInfo.append(wrapper)
-            if let score = host.score {
-                var result = Webcast_BattleResult()
-                result.userID = host.user.id
-                result.score = score
-                battle.battleResult[host.user.id] = result
-            }
-        }
-        self.push(method: "WebcastLinkMicBattle", type: "micBattle", comment: nil) { common in
-            battle.battleSetting.startTimeMs = common.createTime
-            battle.common = common
-            return try battle.serializedBytes()
-        }
-    }
-
-    /// Pushes the running scores of battle `battleID` (`WebcastLinkMicArmies`, trigger reason 1), per host id.
-    func pushBattleScores(battleID: Int64, scores: [Int64: Int64]) {
-        var armies = Webcast_LinkMicArmies()
-        armies.battleID = battleID
-        armies.triggerReason = 1
-        armies.battleSettings.battleID = battleID
-        armies.battleSettings.status = 1
-        for (hostID, score) in scores {
-            var army = Webcast_BattleUserArmies()
-            army.hostScore = score
-            army.anchorIDStr = String(hostID)
-            armies.armies[hostID] = army
-        }
-        self.push(method: "WebcastLinkMicArmies", type: "battle", comment: nil) { common in
-            armies.scoreUpdateTime = common.createTime
-            armies.common = common
-            return try armies.serializedBytes()
-        }
-    }
-
-    /// Pins the room's last chat message (`action` 1 pins, 2 unpins), by `moderator`; nothing happens when there
-    /// has been no chat yet.
-    func pushPinLastChat(action: Int64, by moderator: Webcast_User) {
-        let last = self.state.withLock { state in state.log.last { $0.method == "WebcastChatMessage" } }
-        guard let last, let chat = try? Webcast_ChatMessage(serializedBytes: last.payload) else { return }
-        var pin = Webcast_RoomPinMessage()
-        pin.chatMessage = chat
-        pin.method = "WebcastChatMessage"
-        pin.action = action
-        pin.operator = moderator
-        pin.displayDuration = 60
-        self.push(method: "WebcastRoomPinMessage", type: "pin", comment: nil) { common in
-            pin.pinTime = common.createTime
-            pin.pinID = common.msgID
-            pin.common = common
-            return try pin.serializedBytes()
-        }
-    }
-
-    /// Pushes a line of system text shown in the chat (`WebcastRoomMessage`).
-    func pushRoomText(_ text: String) {
-        var room = Webcast_RoomMessage()
-        room.content = text
-        self.push(method: "WebcastRoomMessage", type: "room", comment: nil) { common in
-            room.common = common
-            return try room.serializedBytes()
-        }
-    }
-
-    /// Pushes the host's introduction of the live (`WebcastLiveIntroMessage`).
-    func pushIntro(_ text: String, host: Webcast_User) {
-        var intro = Webcast_LiveIntroMessage()
-        intro.roomID = self.roomID
-        intro.content = text
-        intro.host = host
-        intro.contentLanguage = "en"
-        self.push(method: "WebcastLiveIntroMessage", type: "intro", comment: nil) { common in
-            intro.common = common
-            return try intro.serializedBytes()
-        }
-    }
-
-    /// Pushes a message of a type clients do not know (`method`): a valid common header, then `extraBytes` of
-    /// fields no client decodes. Clients should report it as `unknown` with its payload.
-    func pushUnknown(method: String, extraBytes: [UInt8]) {
-        self.push(method: method, type: "unknown", comment: nil) { common in
-            var header = Webcast_EventHeader()
-            header.common = common
-            return try header.serializedBytes() + extraBytes
-        }
-    }
-
-    private func push(method: String, type: String, comment: String?, payload: (Webcast_CommonMessageData) throws -> [UInt8]) {
+    /// Pushes one message to every socket in the room and logs it in the room's event log and ground truth: a common
+    /// header (method, a new message id, the room id, the time) handed to `payload` for the message's bytes.
+    func push(method: String, type: String, comment: String?, payload: (Webcast_CommonMessageData) throws -> [UInt8]) {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         self.state.withLock { state in
             let messageID = state.nextMessageID
@@ -491,7 +321,7 @@ final class SimulatedRoom: Sendable {
             if !history.isEmpty || !missed.isEmpty {
                 continuation.yield(.frame(Self.msgFrame(history + missed, cursor: state.log.count, gzip: gzip, logID: &state.nextLogID)))
             }
-            if state.status == 2 {
+            if state.status != 4 {
                 state.sockets[id] = Socket(continuation: continuation, gzip: gzip)
             } else {
                 continuation.yield(.close)

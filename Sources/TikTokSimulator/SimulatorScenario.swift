@@ -58,7 +58,7 @@ public struct SimulatorScenario: Sendable {
         }
     }
 
-    /// One simulated creator and their single live.
+    /// One simulated creator and their lives.
     public struct Creator: Sendable {
         /// The @username.
         public var uniqueID: String
@@ -66,7 +66,7 @@ public struct SimulatorScenario: Sendable {
         public var nickname: String
         /// Numeric user id.
         public var userID: Int64
-        /// Room id of the live (above 2^53, as TikTok's are).
+        /// Room id of the first live (above 2^53, as TikTok's are); each later live gets a new one.
         public var roomID: Int64
         /// Delay from simulator start to going live.
         public var liveAfter: Duration
@@ -82,12 +82,15 @@ public struct SimulatorScenario: Sendable {
         /// The renditions the room offers, by `sdk_key` (`origin`, `hd_60`, `hd`, `sd`, `ld`), best first; `nil` offers
         /// the whole ladder. A real room's ladder depends on the creator's upload (a phone live often has no `origin`).
         public var qualities: [String]?
+        /// Whether the logged-in session follows the creator, so that their lives are in the Following live feed
+        /// (`/webcast/feed/?channel_id=42`).
+        public var followed: Bool
 
         /// Creates a creator.
         public init(
             uniqueID: String, nickname: String, userID: Int64, roomID: Int64, liveAfter: Duration, liveDuration: Duration,
             chatInterval: Duration = .milliseconds(700), timeline: [ScenarioStep]? = nil, video: Video = Video(),
-            qualities: [String]? = nil
+            qualities: [String]? = nil, followed: Bool = true
         ) {
             self.uniqueID = uniqueID
             self.nickname = nickname
@@ -99,6 +102,7 @@ public struct SimulatorScenario: Sendable {
             self.timeline = timeline
             self.video = video
             self.qualities = qualities
+            self.followed = followed
         }
     }
 

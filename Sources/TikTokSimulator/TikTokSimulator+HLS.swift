@@ -31,7 +31,7 @@ extension TikTokSimulator {
                     status: .ok, headers: [.contentType: "video/mp2t"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
                 )
             }
-            let broadcast = room.status == 2 ? try? await room.broadcast(codec: rendition.videoCodec, logger: self.logger) : nil
+            let broadcast = room.isOnAir ? try? await room.broadcast(codec: rendition.videoCodec, logger: self.logger) : nil
             guard let packager = registry.packager(key, broadcast: broadcast) else { return Response(status: .notFound) }
             // Timestamp jumps are a fault of the stream itself: HLS players see them too (as discontinuities).
             packager.broadcast.watchTimestampJumps(from: self.cdnFaults, groundTruth: self.groundTruth)

@@ -41,11 +41,11 @@ extension TikTokSimulator {
             let status = room.status
             var liveRoom: [String: Any] = [
                 "coverUrl": "", "title": Self.liveTitle, "startTime": room.startTime, "status": status,
-                "liveRoomStats": ["userCount": status == 2 ? Self.viewerCount : 0, "enterCount": 654],
+                "liveRoomStats": ["userCount": status != 4 ? Self.viewerCount : 0, "enterCount": 654],
                 "streamId": String(room.streamID), "liveRoomMode": 0, "liveSubOnly": 0,
                 "paidEvent": ["event_id": 0, "paid_type": 0],
             ]
-            if status == 2 { liveRoom["streamData"] = ["pull_data": self.pullDataJSON(room, host: host)] }
+            if status != 4 { liveRoom["streamData"] = ["pull_data": self.pullDataJSON(room, host: host)] }
             state["LiveRoom"] = [
                 "liveRoomUserInfo": [
                     "user": [

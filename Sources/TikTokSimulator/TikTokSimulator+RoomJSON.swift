@@ -84,7 +84,7 @@ extension TikTokSimulator {
 
     func roomJSON(_ room: SimulatedRoom, host: String) -> [String: Any] {
         let creator = room.creator
-        let live = room.status == 2
+        let live = room.isOnAir
         var data: [String: Any] = [
             "id": room.roomID, "id_str": String(room.roomID), "status": room.status,
             "title": Self.liveTitle, "create_time": room.startTime, "start_time": room.startTime,

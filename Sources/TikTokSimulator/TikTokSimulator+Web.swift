@@ -32,7 +32,7 @@ extension TikTokSimulator {
                     "stats": ["followerCount": Self.followerCount, "followingCount": Self.followingCount],
                     "liveRoom": [
                         "title": Self.liveTitle, "startTime": room.startTime, "status": status,
-                        "liveRoomStats": ["userCount": status == 2 ? Self.viewerCount : 0, "enterCount": 654],
+                        "liveRoomStats": ["userCount": status != 4 ? Self.viewerCount : 0, "enterCount": 654],
                     ],
                 ],
             ])
@@ -122,18 +122,50 @@ extension TikTokSimulator {
         }
 
         router.get("/webcast/room/check_alive/") { request, _ -> Response in
-            let (refusal, _) = self.applyWebFaults(.checkAlive, request)
-            if let refusal { return refusal }
-            let ids = (request.uri.queryParameters.get("room_ids") ?? "").split(separator: ",").map(String.init)
-            let data: [[String: Any]] = ids.compactMap { id in
-                guard let room = self.room(roomID: id) else { return nil }
-                return ["alive": room.status == 2, "room_id": room.roomID, "room_id_str": id]
-            }
-            return Self.json(["data": data, "extra": ["now": Self.nowMilliseconds], "status_code": 0])
+            self.checkAlive(request, roomIDs: request.uri.queryParameters.get("room_ids") ?? "")
+        }
+
+        // The form TikTok's web and some recorders use: `room_ids=<id>,<id>,…` in an urlencoded body.
+        router.post("/webcast/room/check_alive/") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            let form = Self.formFields(String(buffer: body))
+            return self.checkAlive(request, roomIDs: form["room_ids"] ?? request.uri.queryParameters.get("room_ids") ?? "")
         }
 
         self.addCatalogueRoutes(to: router)
         self.addFeedRoutes(to: router)
+    }
+
+    /// The `check_alive` answer for a comma-separated list of room ids, after the budget and faults: each room the
+    /// simulator knows, live or paused (`alive: true`) or ended, by its `room_id_str`; an id it never had is left out.
+    /// Under ``WebFaults/Fault/phantomAlive`` every id asked is alive.
+    func checkAlive(_ request: Request, roomIDs list: String) -> Response {
+        let (refusal, fault) = self.applyWebFaults(.checkAlive, request)
+        if let refusal { return refusal }
+        let ids = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if fault == .phantomAlive { self.recordWebFault(.phantomAlive, .checkAlive) }
+        let data: [[String: Any]] = ids.compactMap { id in
+            if fault == .phantomAlive { return ["alive": true, "room_id": Int64(id) ?? 0, "room_id_str": id] }
+            if let room = self.room(roomID: id) { return ["alive": room.isOnAir, "room_id": room.roomID, "room_id_str": id] }
+            guard let number = Int64(id), self.rooms.contains(where: { $0.hadRoomID(number) }) else { return nil }
+            return ["alive": false, "room_id": number, "room_id_str": id]
+        }
+        return Self.json(["data": data, "extra": ["now": Self.nowMilliseconds], "status_code": 0])
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body (`+` is a space; the last of a repeated name wins).
+    static func formFields(_ body: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            fields[decoded(parts[0])] = parts.count > 1 ? decoded(parts[1]) : ""
+        }
+        return fields
     }
 
     // MARK: - Faults
@@ -141,6 +173,7 @@ extension TikTokSimulator {
     /// Counts the request against the budget and applies the endpoint's fault: a transport-level one is answered
     /// here (the response is returned); a room or user one is returned for the route to shape its answer.
     func applyWebFaults(_ endpoint: WebFaults.Endpoint, _ request: Request) -> (refusal: Response?, fault: WebFaults.Fault?) {
+        if WebFaults.Endpoint.web.contains(endpoint) { self.groundTruth.recordWebRequest(endpoint) }
         guard let fault = self.webFaults.fault(for: endpoint) else { return (nil, nil) }
         guard fault.isTransportLevel else { return (nil, fault) }
         self.recordWebFault(fault, endpoint)
@@ -199,7 +232,7 @@ extension TikTokSimulator {
         case .countryBlocked:
             let from = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return Response(status: .found, headers: [.location: "http://\(host)/unavailable?from=\(from)"])
-        case .ageRestricted, .followersOnly, .privateAccount, .userNotFound:
+        case .ageRestricted, .followersOnly, .privateAccount, .userNotFound, .phantomAlive:
             return Response(status: .internalServerError)
         }
     }

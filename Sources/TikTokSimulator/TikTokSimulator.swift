@@ -126,7 +126,7 @@ public final class TikTokSimulator: Sendable {
         to username: String, from viewer: Int = 0, giftID: Int64, name: String, type: Int64, diamondCount: Int64, count: Int64,
         sendEnd: Bool = true, interval: Duration = .milliseconds(100)
     ) async throws {
-        guard let room = self.room(uniqueID: username), room.status == 2 else { return }
+        guard let room = self.room(uniqueID: username), room.isOnAir else { return }
         let user = ChatScript.user(viewer)
         let groupID = Int64(Date().timeIntervalSince1970 * 1000) + Int64(viewer)
         guard type == 1 else {

@@ -55,6 +55,9 @@ public final class WebFaults: Sendable {
         case privateAccount
         /// User endpoints only: every user looks unknown (`user_not_found`, a live page without `LiveRoom`).
         case userNotFound
+        /// `check_alive` only: every room id asked is `alive: true`, unknown and ended rooms too, as TikTok answered
+        /// some of the time on 2026-07-15 (recorders then captured lives that did not exist).
+        case phantomAlive
 
         /// A short name for ground truth: `waf`, `captcha`, `403`, `429`, `302`, `age.4003110`, …
         public var name: String {
@@ -68,6 +71,7 @@ public final class WebFaults: Sendable {
             case .followersOnly: "followersOnly"
             case .privateAccount: "privateAccount"
             case .userNotFound: "userNotFound"
+            case .phantomAlive: "phantomAlive"
             }
         }
 
@@ -75,7 +79,7 @@ public final class WebFaults: Sendable {
         var isTransportLevel: Bool {
             switch self {
             case .wafChallenge, .captcha, .forbidden, .rateLimited, .countryBlocked: true
-            case .ageRestricted, .followersOnly, .privateAccount, .userNotFound: false
+            case .ageRestricted, .followersOnly, .privateAccount, .userNotFound, .phantomAlive: false
             }
         }
     }
@@ -94,10 +98,13 @@ public final class WebFaults: Sendable {
     public init() {}
 
     /// Makes `endpoints` answer with `fault` until cleared (replacing any fault they had). Room-only and user-only
-    /// faults are ignored on other endpoints. `inject(.forbidden, on: Set(Endpoint.allCases))` refuses everything.
+    /// faults are ignored on other endpoints; ``Fault/phantomAlive`` is set on `check_alive` only (when `endpoints`
+    /// has it), leaving the other endpoints' faults as they were. `inject(.forbidden, on: Set(Endpoint.allCases))`
+    /// refuses everything.
     public func inject(_ fault: Fault, on endpoints: Set<Endpoint> = Endpoint.web) {
+        let targets = fault == .phantomAlive ? endpoints.intersection([.checkAlive]) : endpoints
         self.state.withLock { state in
-            for endpoint in endpoints { state.faults[endpoint] = fault }
+            for endpoint in targets { state.faults[endpoint] = fault }
         }
     }
 
@@ -142,6 +149,7 @@ public final class WebFaults: Sendable {
             switch fault {
             case .ageRestricted, .followersOnly, .privateAccount: return Endpoint.rooms.contains(endpoint) ? fault : nil
             case .userNotFound: return Endpoint.users.contains(endpoint) ? fault : nil
+            case .phantomAlive: return endpoint == .checkAlive ? fault : nil
             default: return nil
             }
         }

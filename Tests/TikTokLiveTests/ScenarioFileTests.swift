@@ -40,7 +40,7 @@ import TikTokSimulator
         let expected: Set<String> = [
             "live", "pause", "resume", "end", "chat", "gift", "likes", "joins", "follows", "shares", "viewers", "question", "battle",
             "pin", "unknown", "dropSockets", "webFault", "signerFaults", "rejectHandshakes", "cdnFault", "roomIDChange",
-            "resolution",
+            "resolution", "liveInRoom",
         ]
         #expect(expected.subtracting(kinds).isEmpty, "no example uses \(expected.subtracting(kinds).sorted())")
     }
@@ -176,6 +176,40 @@ import TikTokSimulator
         #expect(try ScenarioFile.parse("creators: [{uniqueId: a, userId: \"1\", roomId: \"2\", timeline: []}]", file: "a").encoder == .live)
     }
 
+    @Test func laterLivesFollowedCreatorsAndPhantomLivesReadAsWritten() throws {
+        let scenario = try ScenarioFile.parse(
+            """
+            creators:
+              - uniqueId: returning
+                userId: "1"
+                roomId: "7300000000000000100"
+                followed: false
+                timeline:
+                  - {at: 0, live: {}}
+                  - {at: 1, pause: {}}
+                  - {at: 2, resume: {}}
+                  - {at: 3, end: 3}
+                  - {at: 4, live: {roomId: "7300000000000000777"}}
+                  - {at: 5, webFault: phantomAlive}
+                  - {at: 6, webFault: {fault: clear, endpoints: checkAlive}}
+              - uniqueId: followed_by_default
+                userId: "2"
+                roomId: "3"
+                timeline: [{at: 1, live: {roomId: "9"}}]
+            """, file: "lives.yaml"
+        )
+        let returning = try #require(scenario.creators.first)
+        #expect(!returning.followed)
+        #expect(scenario.creators.last?.followed == true)
+        #expect(
+            returning.timeline?.map(\.action) == [
+                .live, .pause, .resume, .end(action: 3), .liveInRoom(roomID: 7_300_000_000_000_000_777),
+                .webFault(.inject(.phantomAlive, endpoints: WebFaults.Endpoint.web)), .webFault(.clear(endpoints: [.checkAlive])),
+            ])
+        // A creator whose only live names its room still has a live, and it starts at its step's time.
+        #expect(scenario.creators.last?.liveAfter == .seconds(1))
+    }
+
     static let badFiles: [(yaml: String, line: Int?, mentions: String)] = [
         (
             "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    colour: red\n    timeline: []\n", 5,
@@ -238,6 +272,18 @@ import TikTokSimulator
         (
             "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, resolution: {width: 720, height: 1280}}\n",
             6, "`a` is not live here"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {room: \"5\"}}\n", 6,
+            "unknown key `room` in live"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    timeline:\n      - {at: 1, live: {roomId: abc}}\n", 6,
+            "live roomId must be a positive whole number"
+        ),
+        (
+            "creators:\n  - uniqueId: a\n    userId: \"1\"\n    roomId: \"2\"\n    followed: maybe\n    timeline: []\n", 5,
+            "followed must be true or false"
         ),
         ("creators: [\n", 2, "not valid YAML"),
         ("", nil, "empty"),
