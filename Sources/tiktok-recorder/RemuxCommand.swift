@@ -46,6 +46,14 @@ struct RemuxCommand: AsyncParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
+    @Flag(
+        help: """
+            Write plain (non-fragmented, faststart) MP4 instead, for players and editors that seek fragmented files \
+            badly: each file is written crash-safe first, then replaced by its plain copy once complete.
+            """
+    )
+    var plain = false
+
     func run() async throws {
         AllocatorTuning.keepFreedMemoryForReuse()
         if !self.overwrite, FileManager.default.fileExists(atPath: self.output) {
@@ -74,6 +82,21 @@ struct RemuxCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print(SummaryPrinter.text(summary.statistics, endReason: summary.endReason))
+        if self.plain { try await Self.replaceWithPlainCopies(summary.statistics.segments.map(\.path)) }
         if case .failed = summary.endReason { throw ExitCode(2) }
+    }
+
+    /// Replaces each written file by its plain, faststart copy and says so; exits 1 when one cannot be written
+    /// (that file then stays fragmented).
+    private static func replaceWithPlainCopies(_ paths: [String]) async throws {
+        for path in paths {
+            do {
+                let copy = try await PlainMP4Writer.writePlainCopy(of: path, to: path)
+                print("plain MP4 \(copy.path): \(copy.bytes) bytes, moov first, not fragmented")
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot write a plain copy of \(path): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
     }
 }

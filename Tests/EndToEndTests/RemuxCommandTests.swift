@@ -82,4 +82,28 @@ import Testing
         let missing = try await ReplayCommandTests.recorder(["remux", directory.appendingPathComponent("nope.flv").path, output])
         #expect(missing.status == 1 && missing.stderr.contains("no such file"), "stderr: \(missing.stderr)")
     }
+
+    @Test func plainWritesOneMoovFirstFileWithEveryFrame() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = try await Self.source(directory, format: "flv")
+        let output = directory.appendingPathComponent("plain.mp4").path
+        let run = try await ReplayCommandTests.recorder(["remux", "--plain", input, output])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("plain MP4 \(output)"), "summary: \(run.stdout)")
+        #expect(try await Self.packets(output) == (try await Self.packets(input)))
+        // The top-level boxes: the moov before the media data, and no fragments.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+        var boxes: [String] = []
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let size = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            boxes.append(String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self))
+            guard size >= 8 else { break }
+            offset += size
+        }
+        #expect(boxes.firstIndex(of: "moov").map { $0 < boxes.firstIndex(of: "mdat") ?? 0 } == true, "\(boxes)")
+        #expect(!boxes.contains("moof"), "\(boxes)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["plain.mp4", "source.flv"])
+    }
 }
