@@ -73,6 +73,20 @@ extension TikTokLiveClient {
         return Live(roomID: roomID, roomInfo: roomInfo, gifts: gifts, connection: connection, trace: trace)
     }
 
+    /// Whether a room whose socket dropped is still live: `check_alive` first, and an "alive" answer confirmed by
+    /// room info (status 2 or 3), because `check_alive` has answered "alive" for rooms that had ended (July 2026).
+    func isRoomStillLive(roomID: String) async throws -> Bool {
+        guard try await self.isLive(roomID: roomID) else { return false }
+        do {
+            let status = try await self.roomInfo(roomID: roomID).status
+            return status == RoomStatus.live || status == RoomStatus.paused
+        } catch TikTokLiveError.offline {
+            return false
+        } catch TikTokLiveError.roomNotFound {
+            return false
+        }
+    }
+
     func makeConnection(roomID: String, observeMessage: (@Sendable (Bool, [UInt8]) -> Void)?) -> WebcastConnection {
         let signer = SignerClient(
             configuration: self.configuration, http: self.http, httpProxy: self.proxies.httpProxy,
@@ -81,7 +95,7 @@ extension TikTokLiveClient {
         return WebcastConnection(
             roomID: roomID, configuration: self.configuration, http: self.http, signer: signer, proxies: self.proxies,
             logger: self.logger,
-            isRoomAlive: { try await self.isLive(roomID: roomID) },
+            isRoomAlive: { try await self.isRoomStillLive(roomID: roomID) },
             observeMessage: observeMessage
         )
     }

@@ -47,7 +47,10 @@ struct DemoCommand: AsyncParsableCommand {
         if let port = self.statusPort, let listen = configuration.status.listen {
             configuration.status.listen = ListenAddress(host: listen.host, port: port)
         }
-        let simulator = TikTokSimulator(scenario: scenario, logger: Logger(label: "tiktok-sim"))
+        // The simulator is scenery here: only its failures would be worth a line, and its shutdown is not one.
+        var simulatorLogger = Logger(label: "tiktok-sim")
+        simulatorLogger.logLevel = .critical
+        let simulator = TikTokSimulator(scenario: scenario, logger: simulatorLogger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let ends = scenario.creators.compactMap { $0.timeline?.map(\.at).max() }.max() ?? .seconds(30)
         let settle = configuration.watch.returnWindow + 5

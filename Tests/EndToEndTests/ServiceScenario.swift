@@ -8,8 +8,8 @@ enum ServiceScenario {
     /// Requests a minute the recorder may send, and the simulator's budget before it blocks.
     static let requestsPerMinute = 600
     /// When the firewall burst starts and ends, seconds after the simulator started.
-    static let wafFrom = 20.0
-    static let wafUntil = 24.0
+    static let wafFrom = 24.0
+    static let wafUntil = 28.0
     /// The creators that go live, with their room ids.
     static let live = (1...10).map { String(format: "svc_creator_%02d", $0) }
     static let offline = (11...30).map { String(format: "svc_creator_%02d", $0) }
@@ -21,7 +21,7 @@ enum ServiceScenario {
     /// The scenario file's text.
     static var scenarioYAML: String {
         var text = "encoder: loop\ncreators:\n"
-        func creator(_ index: Int, _ name: String, _ steps: [String]) {
+        func creator(_ index: Int, _ name: String, _ steps: [(at: Double, action: String)]) {
             text += """
                   - uniqueId: \(name)
                     nickname: Creator \(index)
@@ -32,30 +32,33 @@ enum ServiceScenario {
                     timeline:
 
                 """
-            for step in steps { text += "      - \(step)\n" }
+            if steps.isEmpty { text += "      []\n" }
+            for step in steps.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }) {
+                text += "      - {at: \(step.element.at), \(step.element.action)}\n"
+            }
         }
-        let starts = [2.0, 4, 6, 3, 5, 7, 9, 10, 12, 14]
+        let starts = [2.0, 4, 6, 3, 5, 7, 9, 10, 11, 12]
         for (offset, name) in Self.live.enumerated() {
             let index = offset + 1
             let start = starts[offset]
-            var steps = ["{at: \(start), live: }", "{at: \(start + 0.5), chat: {rate: 2, for: 12, script: builtin}}"]
+            var steps: [(at: Double, action: String)] = [(start, "live: "), (start + 0.5, "chat: {rate: 2, for: 16, script: builtin}")]
             switch index {
             case 1:
                 steps += [
-                    "{at: 0, webFault: {fault: budget, perMinute: \(Self.requestsPerMinute), blockFor: 3600}}",
-                    "{at: 0, webFault: {fault: phantomAlive, endpoints: checkAlive}}",
-                    "{at: \(Self.wafFrom), webFault: {fault: waf, endpoints: users}}",
-                    "{at: \(Self.wafUntil), webFault: {fault: clear, endpoints: users}}",
+                    (0, "webFault: {fault: budget, perMinute: \(Self.requestsPerMinute), blockFor: 3600}"),
+                    (0, "webFault: {fault: phantomAlive, endpoints: checkAlive}"),
+                    (Self.wafFrom, "webFault: {fault: waf, endpoints: users}"),
+                    (Self.wafUntil, "webFault: {fault: clear, endpoints: users}"),
                 ]
-            case 3: steps.append("{at: 12, roomIdChange: \"\(Self.roomID(300))\"}")
-            case 4: steps += ["{at: 8, pause: }", "{at: 13, resume: }"]
+            case 3: steps.append((12, "roomIdChange: \"\(Self.roomID(300))\""))
+            case 4: steps += [(8, "pause: "), (13, "resume: ")]
             default: break
             }
-            steps.append(index == 5 ? "{at: \(start + 12), end: none}" : "{at: \(start + 14), end: 3}")
+            steps.append(index == 5 ? (start + 16, "end: none") : (start + 18, "end: 3"))
             creator(index, name, steps)
         }
         for (offset, name) in Self.offline.enumerated() { creator(offset + 11, name, []) }
-        creator(40, Self.addedLater, ["{at: 40, live: }", "{at: 41, chat: {rate: 2, for: 90, script: builtin}}", "{at: 140, end: 3}"])
+        creator(40, Self.addedLater, [(40, "live: "), (41, "chat: {rate: 2, for: 90, script: builtin}"), (140, "end: 3")])
         return text
     }
 
@@ -65,6 +68,8 @@ enum ServiceScenario {
         output: \(output)
         tiktok:
           baseURL: \(baseURL)
+          # Ten lives start within seconds: a sign server's per-minute limit would hold their feeds back.
+          transport: signature-free
         watch:
           interval: 2s
           requestsPerMinute: \(Self.requestsPerMinute)

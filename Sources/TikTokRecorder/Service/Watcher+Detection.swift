@@ -21,7 +21,7 @@ extension Watcher {
         do {
             let user = try await self.detectionClient.userInfoFromAPI(username: username)
             self.budget.succeeded(now: Date())
-            if user.liveStatus == RoomStatus.live || user.liveStatus == Self.pausedStatus, let roomID = user.roomID, !roomID.isEmpty {
+            if user.liveStatus == RoomStatus.live || user.liveStatus == RoomStatus.paused, let roomID = user.roomID, !roomID.isEmpty {
                 outcome = .live(roomID: roomID)
             } else {
                 outcome = .offline
@@ -36,9 +36,6 @@ extension Watcher {
         self.machines[key] = machine
         await self.perform(actions, for: key)
     }
-
-    /// Room status 3: paused, still live.
-    static let pausedStatus = 3
 
     /// The outcome of a failed request: a refusal by TikTok backs every check off; not-found and other failures are
     /// the creator's own.
@@ -80,11 +77,11 @@ extension Watcher {
                 let room = try await self.detectionClient.roomInfo(roomID: roomID)
                 self.budget.succeeded(now: Date())
                 let policy = self.streamPolicy(for: key)
-                let live = room.status == RoomStatus.live || room.status == Self.pausedStatus
+                let live = room.status == RoomStatus.live || room.status == RoomStatus.paused
                 if live {
                     let hasStream = StreamSelection.select(from: room.variants, policy: policy) != nil
                     if hasStream { self.confirmedRooms[key] = room }
-                    outcome = .live(roomID: room.id.isEmpty ? roomID : room.id, paused: room.status == Self.pausedStatus, hasStream: hasStream)
+                    outcome = .live(roomID: room.id.isEmpty ? roomID : room.id, paused: room.status == RoomStatus.paused, hasStream: hasStream)
                 } else {
                     outcome = .notLive
                 }
@@ -144,6 +141,8 @@ extension Watcher {
             }
         }
         for (key, roomID) in rooms where alive[roomID] == false {
+            // A live moved to a new room id is still the same live: the recording follows it.
+            if let current = await self.currentRoom(of: key), current != roomID { continue }
             guard await self.acquire(.roomInfo) else { return }
             let status: Int
             do {
@@ -155,11 +154,11 @@ extension Watcher {
                 if let refusal = self.budgetRefusal(error) { self.noteRefusal(refusal) }
                 continue
             }
-            guard status != RoomStatus.live, status != Self.pausedStatus, let recording = self.recordings[key],
+            guard status != RoomStatus.live, status != RoomStatus.paused, let recording = self.recordings[key],
                 recording.roomID == roomID
             else { continue }
             self.logger.notice(
-                "TikTok says the live ended (check_alive and room info); finishing the recording",
+                "TikTok says the live ended (check_alive, the user lookup and room info agree); finishing the recording",
                 metadata: ["creator": "\(key)", "room.id": "\(roomID)", "status": "\(status)"]
             )
             recording.plan.stop.stop()

@@ -59,7 +59,8 @@ extension Watcher {
             segmenting: SegmentPolicy(
                 maximumDuration: options.segmentDuration.map { .milliseconds(Int($0 * 1000)) }, maximumBytes: options.segmentBytes
             ),
-            eventTypes: options.events, plainMP4: options.plainMP4
+            eventTypes: options.events, plainMP4: options.plainMP4,
+            currentRoom: { [weak self] in await self?.currentRoom(of: key) }
         )
         let part: PartRecord
         do {
@@ -117,6 +118,29 @@ extension Watcher {
         await self.finishRecording(key, outcome)
     }
 
+    /// The room `key` is live in now, by a budgeted lookup; a recording's room follows it (TikTok can move a live
+    /// to a new room id while its video goes on). `nil` when offline, refused or unknown.
+    func currentRoom(of key: String) async -> String? {
+        guard let username = self.machines[key]?.username, await self.acquire(.userLookup) else { return nil }
+        do {
+            let user = try await self.detectionClient.userInfoFromAPI(username: username)
+            self.budget.succeeded(now: Date())
+            guard user.liveStatus == RoomStatus.live || user.liveStatus == RoomStatus.paused, let room = user.roomID, !room.isEmpty
+            else { return nil }
+            if let recording = self.recordings[key], recording.roomID != room {
+                self.logger.notice(
+                    "the live moved to a new room id; the recording goes on",
+                    metadata: ["creator": "\(username)", "room.old": "\(recording.roomID)", "room.new": "\(room)"]
+                )
+                self.recordings[key]?.roomID = room
+            }
+            return room
+        } catch {
+            if let refusal = self.budgetRefusal(error) { self.noteRefusal(refusal) }
+            return nil
+        }
+    }
+
     /// Feeds the end of a recording (or of an attempt that never started) to the machine.
     func finishRecording(_ key: String, _ outcome: CreatorMachine.RecordingOutcome) async {
         guard var machine = self.machines[key] else { return }
@@ -137,6 +161,7 @@ extension Watcher {
             let relative = Self.relative(segment.path, to: output)
             if !files.contains(relative) { files.append(relative) }
         }
+        for copy in summary?.plainCopies ?? [] { files.append(Self.relative(copy, to: output)) }
         let result = PartResult(
             endedAt: Date(), endReason: endReason, files: files, mediaSeconds: statistics.mediaDuration,
             bytes: statistics.bytesOut, events: summary?.eventCount ?? recording.plan.monitor.events,

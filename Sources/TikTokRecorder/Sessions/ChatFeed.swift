@@ -12,6 +12,7 @@ import TikTokLive
 struct ChatFeed: Sendable {
     let configuration: TikTokLiveConfiguration
     let roomID: String
+    let currentRoom: (@Sendable () async -> String?)?
     let logger: Logger
     let sidecar: SidecarBox
     let monitor: RecordingMonitor
@@ -26,10 +27,11 @@ struct ChatFeed: Sendable {
         var gap: (start: Int64, reason: String)?
         var failures = 0
         var ended = false
+        var roomID = self.roomID
         while !Task.isCancelled && !ended {
             let client = TikTokLiveClient(configuration: configuration, logger: self.logger)
             do {
-                try await client.withLiveEvents(roomID: self.roomID) { events in
+                try await client.withLiveEvents(roomID: roomID) { events in
                     for try await event in events {
                         let now = Self.nowMilliseconds
                         if let open = gap {
@@ -65,6 +67,12 @@ struct ChatFeed: Sendable {
                 self.logger.warning("no chat until the event feed is back", metadata: ["error": "\(lastError ?? "")"])
             }
             failures += 1
+            // A live re-created under a new room id keeps its video; its chat is in the new room.
+            if let current = await self.currentRoom?(), current != roomID {
+                self.logger.notice("the live moved to a new room; the chat follows", metadata: ["room.new": "\(current)"])
+                roomID = current
+                continue
+            }
             let delay = min(30.0, 2.0 * pow(2.0, Double(min(failures - 1, 5))))
             do {
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))

@@ -163,7 +163,8 @@ public struct CreatorRecorder: Sendable {
                 group.addTask { [self] in
                     let logger = sessionLogger
                     let feed = ChatFeed(
-                        configuration: self.configuration.tiktok, roomID: room.id, logger: logger, sidecar: sidecarBox,
+                        configuration: self.configuration.tiktok, roomID: room.id, currentRoom: plan.currentRoom, logger: logger,
+                        sidecar: sidecarBox,
                         monitor: monitor
                     )
                     let error = await feed.run { event in
@@ -222,10 +223,25 @@ public struct CreatorRecorder: Sendable {
             logger.warning("closing the chat sidecar failed", metadata: ["error": "\(error)"])
         }
         guard let media else { throw CancellationError() }
+        var plainCopies: [String] = []
+        if plan.plainMP4 {
+            // Each MP4 cut of the recording gets a plain faststart twin; the fragmented original stays.
+            let files = media.statistics.segments.map(\.path)
+            for file in files.isEmpty ? [media.path] : files {
+                let plain = (file.hasSuffix(".mp4") ? String(file.dropLast(4)) : file) + ".plain.mp4"
+                do {
+                    _ = try await PlainMP4Writer.writePlainCopy(of: file, to: plain)
+                    plainCopies.append(plain)
+                } catch {
+                    logger.warning("the plain MP4 copy failed; the fragmented file is complete", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         return SessionSummary(
             uniqueID: username, roomID: room.id, selection: selection, media: media, chatPath: sidecar.jsonLinesPath,
             subtitlesPath: sidecar.webVTTPath, eventCount: sidecar.eventCount,
-            sawStreamEnd: endSeen.isSet, eventFeedError: feedError, diamonds: sidecar.diamonds, chatGaps: sidecar.chatGaps
+            sawStreamEnd: endSeen.isSet, eventFeedError: feedError, diamonds: sidecar.diamonds, chatGaps: sidecar.chatGaps,
+            plainCopies: plainCopies
         )
     }
 

@@ -22,12 +22,16 @@ public struct RecordingPlan: Sendable {
     public var stop: StopSignal
     /// Live figures of the recording, for a status page.
     public var monitor: RecordingMonitor
+    /// Asks TikTok which room the creator is live in now (`nil` when not live or unknown). The event feed calls it
+    /// when the room's feed closes before the live ended: TikTok may move a live to a new room id while the video
+    /// goes on, and the chat then follows it there.
+    public var currentRoom: (@Sendable () async -> String?)?
 
     /// Creates a plan; by default the best stream, no cuts, every event, a fresh stop signal and monitor.
     public init(
         basePath: String, streamPolicy: StreamPolicy = .best, segmenting: SegmentPolicy = SegmentPolicy(),
         eventTypes: Set<String>? = nil, plainMP4: Bool = false, stop: StopSignal = StopSignal(),
-        monitor: RecordingMonitor = RecordingMonitor()
+        monitor: RecordingMonitor = RecordingMonitor(), currentRoom: (@Sendable () async -> String?)? = nil
     ) {
         self.basePath = basePath
         self.streamPolicy = streamPolicy
@@ -36,6 +40,7 @@ public struct RecordingPlan: Sendable {
         self.plainMP4 = plainMP4
         self.stop = stop
         self.monitor = monitor
+        self.currentRoom = currentRoom
     }
 }
 

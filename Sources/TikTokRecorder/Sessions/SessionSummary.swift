@@ -25,4 +25,6 @@ public struct SessionSummary: Sendable {
     public var diamonds: Int64 = 0
     /// Stretches of the live recorded without chat (the feed was down), each a `chatGap` record in the sidecar.
     public var chatGaps: Int = 0
+    /// The plain (non-fragmented, faststart) copies written at the end, when the plan asked for them.
+    public var plainCopies: [String] = []
 }
