@@ -48,11 +48,14 @@ public final class GroundTruth: Sendable {
         public var endpoint: WebFaults.Endpoint
         /// When the request arrived (simulator wall clock).
         public var at: Date
+        /// The transport-level fault that refused it (`waf`, `captcha`, `403`, `429`, `302`), or `nil` when answered.
+        public var refusal: String?
 
         /// Creates a record.
-        public init(endpoint: WebFaults.Endpoint, at: Date) {
+        public init(endpoint: WebFaults.Endpoint, at: Date, refusal: String? = nil) {
             self.endpoint = endpoint
             self.at = at
+            self.refusal = refusal
         }
     }
 
@@ -120,9 +123,9 @@ public final class GroundTruth: Sendable {
         return most
     }
 
-    /// Records a web request to `endpoint` arriving `at` (now unless said).
-    func recordWebRequest(_ endpoint: WebFaults.Endpoint, at date: Date = Date()) {
-        self.state.withLock { $0.webRequests.append(WebRequest(endpoint: endpoint, at: date)) }
+    /// Records a web request to `endpoint` arriving `at` (now unless said), refused by `refusal` if set.
+    func recordWebRequest(_ endpoint: WebFaults.Endpoint, at date: Date = Date(), refusal: String? = nil) {
+        self.state.withLock { $0.webRequests.append(WebRequest(endpoint: endpoint, at: date, refusal: refusal)) }
     }
 
     func recordPushed(_ event: PushedEvent) {

@@ -173,8 +173,11 @@ extension TikTokSimulator {
     /// Counts the request against the budget and applies the endpoint's fault: a transport-level one is answered
     /// here (the response is returned); a room or user one is returned for the route to shape its answer.
     func applyWebFaults(_ endpoint: WebFaults.Endpoint, _ request: Request) -> (refusal: Response?, fault: WebFaults.Fault?) {
-        if WebFaults.Endpoint.web.contains(endpoint) { self.groundTruth.recordWebRequest(endpoint) }
-        guard let fault = self.webFaults.fault(for: endpoint) else { return (nil, nil) }
+        let fault = self.webFaults.fault(for: endpoint)
+        if WebFaults.Endpoint.web.contains(endpoint) {
+            self.groundTruth.recordWebRequest(endpoint, refusal: fault.flatMap { $0.isTransportLevel ? $0.name : nil })
+        }
+        guard let fault else { return (nil, nil) }
         guard fault.isTransportLevel else { return (nil, fault) }
         self.recordWebFault(fault, endpoint)
         return (Self.response(for: fault, host: Self.host(request), path: request.uri.path), nil)

@@ -16,6 +16,12 @@ enum ServiceScenario {
     /// Added by the reload; live from 40 s to 140 s.
     static let addedLater = "svc_late_comer"
 
+    /// When each of ``live`` goes live, seconds into the timeline: all ten are live at once from 12 s.
+    static let liveStarts = [2.0, 4, 6, 3, 5, 7, 9, 10, 11, 12]
+    /// How long after going live a creator must be recording: two effective check intervals (30 creators at 80 %
+    /// of 600 requests a minute: 3.75 s) plus the confirmation and the stream's start.
+    static let detectionAllowance = 10.0
+
     static func roomID(_ index: Int) -> String { "73000000000000\(String(format: "%05d", index))" }
 
     /// The scenario file's text.
@@ -37,10 +43,9 @@ enum ServiceScenario {
                 text += "      - {at: \(step.element.at), \(step.element.action)}\n"
             }
         }
-        let starts = [2.0, 4, 6, 3, 5, 7, 9, 10, 11, 12]
         for (offset, name) in Self.live.enumerated() {
             let index = offset + 1
-            let start = starts[offset]
+            let start = Self.liveStarts[offset]
             var steps: [(at: Double, action: String)] = [(start, "live: "), (start + 0.5, "chat: {rate: 2, for: 16, script: builtin}")]
             switch index {
             case 1:

@@ -12,29 +12,34 @@ extension Watcher {
         TikTokLiveClient(configuration: self.tiktokConfiguration(proxy: self.configuration.tiktok.proxy, gated: false), logger: self.logger)
     }
 
-    /// One creator's lookup (`api-live/user/room`), its outcome fed to the machine.
+    /// One creator's lookup (`api-live/user/room`), its outcome fed to the machine. The lookup slot is given back
+    /// as soon as TikTok answered: what the outcome starts (a confirmation, a whole recording) runs without it.
     func lookUp(_ key: String) async {
-        defer { self.lookupsInFlight -= 1 }
-        guard let username = self.machines[key]?.username else { return }
         let started = Date()
-        let outcome: CreatorMachine.LookupOutcome
-        do {
-            let user = try await self.detectionClient.userInfoFromAPI(username: username)
-            self.budget.succeeded(now: Date())
-            if user.liveStatus == RoomStatus.live || user.liveStatus == RoomStatus.paused, let roomID = user.roomID, !roomID.isEmpty {
-                outcome = .live(roomID: roomID)
-            } else {
-                outcome = .offline
-            }
-        } catch {
-            outcome = self.lookupOutcome(for: error)
-        }
+        let outcome = await self.requestLookup(key)
+        self.lookupsInFlight -= 1
+        self.wakeup.poke()
+        guard let outcome else { return }
         let finished = Date()
         await self.recordCheck(key, outcome: Self.describe(outcome), started: started, finished: finished)
         guard var machine = self.machines[key] else { return }
         let actions = machine.lookupFinished(outcome, now: finished)
         self.machines[key] = machine
         await self.perform(actions, for: key)
+    }
+
+    /// Asks TikTok whether `key` is live; `nil` when the creator is no longer watched.
+    private func requestLookup(_ key: String) async -> CreatorMachine.LookupOutcome? {
+        guard let username = self.machines[key]?.username else { return nil }
+        do {
+            let user = try await self.detectionClient.userInfoFromAPI(username: username)
+            self.budget.succeeded(now: Date())
+            let live = user.liveStatus == RoomStatus.live || user.liveStatus == RoomStatus.paused
+            guard live, let roomID = user.roomID, !roomID.isEmpty else { return .offline }
+            return .live(roomID: roomID)
+        } catch {
+            return self.lookupOutcome(for: error)
+        }
     }
 
     /// The outcome of a failed request: a refusal by TikTok backs every check off; not-found and other failures are
@@ -81,7 +86,8 @@ extension Watcher {
                 if live {
                     let hasStream = StreamSelection.select(from: room.variants, policy: policy) != nil
                     if hasStream { self.confirmedRooms[key] = room }
-                    outcome = .live(roomID: room.id.isEmpty ? roomID : room.id, paused: room.status == RoomStatus.paused, hasStream: hasStream)
+                    outcome = .live(
+                        roomID: room.id.isEmpty ? roomID : room.id, paused: room.status == RoomStatus.paused, hasStream: hasStream)
                 } else {
                     outcome = .notLive
                 }
