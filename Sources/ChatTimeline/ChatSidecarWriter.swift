@@ -4,8 +4,8 @@ import TikTokLive
 /// Writes a recording's events next to its video: `<base>.chat.jsonl` (every event) and `<base>.vtt` (cues).
 ///
 /// Each line and cue is written to disk as it is accepted, so a crash loses at most the event in flight.
-/// Events that arrive before the first video frame are held until the ``MediaClock`` is synchronised (or until
-/// ``close()``). Not thread-safe: one task feeds it. Call ``close()`` once at the end.
+/// Events are held until the ``MediaClock`` has settled (3 s of media seen, so the CDN's connect burst no longer
+/// decides the mapping) or until ``close()``; after that each is written as it arrives. Not thread-safe: one task feeds it. Call ``close()`` once at the end.
 public final class ChatSidecarWriter {
     /// The JSON Lines file.
     public let jsonLinesPath: String
@@ -54,7 +54,7 @@ public final class ChatSidecarWriter {
     /// Accepts one event, stamped with its local arrival time (Unix ms).
     public func append(_ event: LiveEvent, receivedAt: Int64) throws {
         if let types = self.eventTypes, !types.contains(event.type) { return }
-        guard self.clock.isSynchronized else {
+        guard self.clock.isSettled else {
             self.pending.append((event, receivedAt))
             return
         }
@@ -66,7 +66,7 @@ public final class ChatSidecarWriter {
     /// local times (Unix ms; `to` is `null` when the feed never came back) and, where the video clock knows them,
     /// its times on the video. A reader thus tells "nobody chatted" from "chat was not received".
     public func appendChatGap(from: Int64, to: Int64?, reason: String) throws {
-        try self.flushPending()
+        if self.clock.isSettled { try self.flushPending() }
         let videoFrom = self.clock.mediaTime(serverTimeMilliseconds: from)
         let videoTo = to.flatMap { self.clock.mediaTime(serverTimeMilliseconds: $0) }
         let line = JSONValue.object([

@@ -11,7 +11,13 @@ public final class MediaClock: Sendable {
     private struct State {
         var mediaZeroWallClock: Double?
         var serverClockOffset: Double = 0
+        var firstMediaTime: Double?
+        var latestMediaTime: Double?
     }
+
+    /// How much media the clock must have seen before its mapping counts as settled: more than a CDN's connect
+    /// burst (one 2 s GOP sent at once), so that frames paced at the live edge have bounded it.
+    public static let settlingSpan = 3.0
     private let state = Mutex(State())
 
     /// Creates a clock that knows nothing yet.
@@ -21,6 +27,8 @@ public final class MediaClock: Sendable {
     public func observe(mediaTime: Double, wallClock: Double) {
         let candidate = wallClock - mediaTime
         self.state.withLock { state in
+            if state.firstMediaTime == nil { state.firstMediaTime = mediaTime }
+            state.latestMediaTime = max(state.latestMediaTime ?? mediaTime, mediaTime)
             if let current = state.mediaZeroWallClock, current <= candidate { return }
             state.mediaZeroWallClock = candidate
         }
@@ -33,6 +41,15 @@ public final class MediaClock: Sendable {
 
     /// Whether at least one frame has been observed, so times can be mapped.
     public var isSynchronized: Bool { self.state.withLock { $0.mediaZeroWallClock != nil } }
+
+    /// Whether the clock has seen ``settlingSpan`` seconds of media: the mapping no longer rests on the connect
+    /// burst alone, whose frames arrive late by up to a GOP.
+    public var isSettled: Bool {
+        self.state.withLock { state in
+            guard let first = state.firstMediaTime, let latest = state.latestMediaTime else { return false }
+            return latest - first >= Self.settlingSpan
+        }
+    }
 
     /// The media time (seconds) at which an event stamped `serverTimeMilliseconds` happened, or `nil` before the
     /// first frame. May be negative for events from before the recording started.

@@ -26,4 +26,16 @@ import Testing
         clock.setServerClockOffset(3)  // the server's clock runs 3 s ahead of ours
         #expect(clock.mediaTime(serverTimeMilliseconds: 1_004_000) == 1)
     }
+
+    @Test func settlesOnlyAfterTheConnectBurstHasBeenFollowedByLiveFrames() {
+        let clock = MediaClock()
+        // A 2 s GOP arrives at once, one second late: the mapping it gives is a second off.
+        for frame in 0...60 { clock.observe(mediaTime: Double(frame) / 30, wallClock: 1003) }
+        #expect(clock.isSynchronized)
+        #expect(!clock.isSettled)
+        // Live frames then come at the edge and pull the mapping right before it counts as settled.
+        for frame in 61...95 { clock.observe(mediaTime: Double(frame) / 30, wallClock: 1000 + Double(frame) / 30) }
+        #expect(clock.isSettled)
+        #expect(abs((clock.mediaTime(serverTimeMilliseconds: 1_002_000) ?? 0) - 2) < 1e-6)
+    }
 }
