@@ -79,7 +79,6 @@ public struct TikTokLiveClient: Sendable {
         do {
             response = try await self.http.send(request)
         } catch {
-            await gate?.finished(path: path, refusal: nil)
             if self.configuration.logRequests {
                 self.logger.debug(
                     "HTTP \(method) failed",

@@ -2,7 +2,8 @@
 /// process within TikTok's request budget (the recorder service's budget, for example).
 ///
 /// The client calls ``admit(path:)`` before each web or webcast request (user lookups, live pages, room info,
-/// check_alive, the feed, gift lists) and ``finished(path:refusal:)`` after it. Requests to the sign server, the CDN
+/// check_alive, the feed, gift lists) and ``finished(path:refusal:)`` once TikTok has answered it (not when no
+/// answer came: a network failure says nothing about the budget). Requests to the sign server, the CDN
 /// and the event WebSocket do not go through the gate: they are not TikTok's web budget.
 public protocol WebRequestGate: Sendable {
     /// Waits until a request to `path` may be sent.

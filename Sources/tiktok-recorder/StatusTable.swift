@@ -29,7 +29,8 @@ struct StatusTable: Service {
                 + (snapshot.disk.lowSpace ? " · LOW DISK SPACE" : "")
         ]
         for creator in snapshot.creators where creator.state != "offline" && creator.state != "disabled" {
-            var line = "  @\(creator.username)".padding(toLength: 26, withPad: " ", startingAt: 0)
+            var line =
+                "  @\(creator.username)".padding(toLength: 26, withPad: " ", startingAt: 0)
                 + creator.state.padding(toLength: 10, withPad: " ", startingAt: 0)
             if let recording = recordings[creator.username.lowercased()] {
                 line += String(

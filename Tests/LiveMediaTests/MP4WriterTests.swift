@@ -37,6 +37,29 @@ import Testing
         return written
     }
 
+    /// Writes 100 frames of the test pattern with a cue at 1.176–2 s, the encoder's audio from 0 and its video moved
+    /// `lead` ms later: the file starts with audio alone.
+    static func writeFileWhoseAudioLeads(path: String, by lead: Int64) throws {
+        let encoder = try Self.encoder()
+        let writer = try MP4SegmentWriter(
+            path: path, video: encoder.videoConfiguration,
+            audio: AACConfiguration(audioSpecificConfig: encoder.audioSpecificConfig),
+            options: MP4OutputOptions(subtitleTrack: true), videoStart: lead)
+        writer.addCue(TimedTextCue(start: 1.176, end: 2, text: "on time"))
+        for _ in 0..<100 {
+            for var packet in try encoder.encodeNextFrame() where packet.dts >= 0 {
+                if packet.track == .video {
+                    packet.dts += lead
+                    packet.pts += lead
+                    try writer.write(packet, duration: 40)
+                } else {
+                    try writer.write(packet, duration: 1024 * 1000 / 44100)
+                }
+            }
+        }
+        try writer.finish()
+    }
+
     static func encoder(_ codec: VideoConfiguration.Codec = .h264) throws -> TestPatternEncoder {
         try TestPatternEncoder(codec: codec, width: 320, height: 180, framesPerSecond: 25, videoBitrate: 300_000)
     }
@@ -178,26 +201,8 @@ import Testing
     @Test func audioThatLeadsTheVideoKeepsItsPlaceAndTheVideoAndCuesKeepTheirs() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("leading-audio.mp4")
-        let encoder = try Self.encoder()
         let lead: Int64 = 160
-        let writer = try MP4SegmentWriter(
-            path: path, video: encoder.videoConfiguration,
-            audio: AACConfiguration(audioSpecificConfig: encoder.audioSpecificConfig),
-            options: MP4OutputOptions(subtitleTrack: true), videoStart: lead)
-        writer.addCue(TimedTextCue(start: 1.176, end: 2, text: "on time"))
-        // The encoder's audio from 0, its video moved 160 ms later: the file starts with audio alone.
-        for _ in 0..<100 {
-            for var packet in try encoder.encodeNextFrame() where packet.dts >= 0 {
-                if packet.track == .video {
-                    packet.dts += lead
-                    packet.pts += lead
-                    try writer.write(packet, duration: 40)
-                } else {
-                    try writer.write(packet, duration: 1024 * 1000 / 44100)
-                }
-            }
-        }
-        try writer.finish()
+        try Self.writeFileWhoseAudioLeads(path: path, by: lead)
 
         // ffprobe: the picture starts 160 ms in, every audio frame keeps its 23 ms, the cue is where it was put.
         // (Without the delayed moov, libavformat 5.1 moved the video to 0 and squeezed the first 7 audio frames into
@@ -427,4 +432,5 @@ enum Witness {
                 text: lines[2...].joined(separator: "\n").trimmingCharacters(in: .newlines))
         }
     }
+
 }

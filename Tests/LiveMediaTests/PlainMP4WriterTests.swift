@@ -117,25 +117,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let fragmented = directory.file("leading-audio.mp4")
         let plain = directory.file("leading-audio-plain.mp4")
-        let encoder = try MP4WriterTests.encoder()
         let lead: Int64 = 160
-        let writer = try MP4SegmentWriter(
-            path: fragmented, video: encoder.videoConfiguration,
-            audio: AACConfiguration(audioSpecificConfig: encoder.audioSpecificConfig),
-            options: MP4OutputOptions(subtitleTrack: true), videoStart: lead)
-        writer.addCue(TimedTextCue(start: 1.176, end: 2, text: "on time"))
-        for _ in 0..<100 {
-            for var packet in try encoder.encodeNextFrame() where packet.dts >= 0 {
-                if packet.track == .video {
-                    packet.dts += lead
-                    packet.pts += lead
-                    try writer.write(packet, duration: 40)
-                } else {
-                    try writer.write(packet, duration: 1024 * 1000 / 44100)
-                }
-            }
-        }
-        try writer.finish()
+        try MP4WriterTests.writeFileWhoseAudioLeads(path: fragmented, by: lead)
 
         _ = try PlainMP4Writer.writePlainCopy(of: fragmented, to: plain)
         try Self.expectPlainLayout(plain)

@@ -18,7 +18,8 @@ extension Watcher {
         }
         if self.recordings.count >= self.configuration.watch.maxConcurrentRecordings {
             let limit = self.configuration.watch.maxConcurrentRecordings
-            await self.finishRecording(key, .failed(message: "\(limit) recordings already run (watch.maxConcurrentRecordings); not recording"))
+            await self.finishRecording(
+                key, .failed(message: "\(limit) recordings already run (watch.maxConcurrentRecordings); not recording"))
             return
         }
         if self.lowSpace {
@@ -37,7 +38,9 @@ extension Watcher {
                 let parts = try await self.catalog.parts(session: continuing)
                 partNumber = parts.count + 1
                 if let last = parts.last {
-                    reason = last.endReason == "interrupted" || last.endReason == "shutdown" ? "restart" : (last.roomID == room.id ? "return" : "roomChange")
+                    reason =
+                        last.endReason == "interrupted" || last.endReason == "shutdown"
+                        ? "restart" : (last.roomID == room.id ? "return" : "roomChange")
                 } else {
                     reason = "restart"
                 }
@@ -155,12 +158,8 @@ extension Watcher {
     /// Writes the part's figures and files (every MP4 cut, the sidecars) to the catalog.
     func finishPart(_ recording: ActiveRecording, summary: SessionSummary?, endReason: String, error: String?) async {
         let statistics = summary?.media.statistics ?? recording.plan.monitor.progress.snapshot
-        var files = Self.files(recording.relativeBasePath)
         let output = self.configuration.output
-        for segment in statistics.segments {
-            let relative = Self.relative(segment.path, to: output)
-            if !files.contains(relative) { files.append(relative) }
-        }
+        var files = self.partFiles(recording, statistics)
         for copy in summary?.plainCopies ?? [] { files.append(Self.relative(copy, to: output)) }
         let result = PartResult(
             endedAt: Date(), endReason: endReason, files: files, mediaSeconds: statistics.mediaDuration,
@@ -187,21 +186,19 @@ extension Watcher {
     func saveProgress() async {
         for recording in self.recordings.values {
             let statistics = recording.plan.monitor.progress.snapshot
-            var files = Self.files(recording.relativeBasePath)
-            for segment in statistics.segments {
-                let relative = Self.relative(segment.path, to: self.configuration.output)
-                if !files.contains(relative) { files.append(relative) }
-            }
             try? await self.catalog.updatePart(
-                recording.partID, files: files, mediaSeconds: statistics.mediaDuration, bytes: statistics.bytesOut,
+                recording.partID, files: self.partFiles(recording, statistics), mediaSeconds: statistics.mediaDuration,
+                bytes: statistics.bytesOut,
                 events: recording.plan.monitor.events, diamonds: recording.plan.monitor.diamonds, at: Date()
             )
         }
     }
 
-    /// The free-space gate: below `minimumFreeSpace` no recording starts; below a quarter of it the recordings in
-    /// progress are finished while their files can still be closed cleanly.
+    /// The free-space gate, looked at every 5 s: below `minimumFreeSpace` no recording starts; below a quarter of
+    /// it the recordings in progress are finished while their files can still be closed cleanly.
     func checkDisk(now: Date) {
+        guard now >= self.nextDiskCheck else { return }
+        self.nextDiskCheck = now.addingTimeInterval(5)
         let output = self.configuration.output
         try? FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let free = DiskSpace.freeBytes(at: output)
@@ -244,6 +241,16 @@ extension Watcher {
             suffix += 1
         }
         return candidate
+    }
+
+    /// A part's files so far, relative to the output folder: the first MP4 and the sidecars, then every later cut.
+    func partFiles(_ recording: ActiveRecording, _ statistics: RecordingStatistics) -> [String] {
+        var files = Self.files(recording.relativeBasePath)
+        for segment in statistics.segments {
+            let relative = Self.relative(segment.path, to: self.configuration.output)
+            if !files.contains(relative) { files.append(relative) }
+        }
+        return files
     }
 
     /// The files one part starts with, relative to the output folder.

@@ -46,6 +46,7 @@ public actor Watcher {
     var feedPausedUntil: Date?
     var feedInUse = false
     var nextProgressUpdate: Date
+    var nextDiskCheck = Date.distantPast
     var diskFreeBytes: Int64?
     var lowSpace = false
     let startedAt: Date
@@ -177,7 +178,8 @@ public actor Watcher {
 
     /// Creators removed from the configuration leave once nothing of theirs is in flight.
     private func dropRemovedCreators() {
-        for key in self.order where self.machines[key]?.removed == true && self.machines[key]?.isIdle == true
+        for key in self.order
+        where self.machines[key]?.removed == true && self.machines[key]?.isIdle == true
             && self.recordings[key] == nil
         {
             self.machines[key] = nil

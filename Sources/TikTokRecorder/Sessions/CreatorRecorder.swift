@@ -110,7 +110,7 @@ public struct CreatorRecorder: Sendable {
         let sessionLogger = logger
 
         let basePath = plan.basePath
-        try Self.createFolder(of: basePath)
+        try Self.createFolder((basePath as NSString).deletingLastPathComponent)
         let clock = MediaClock()
         let stop = plan.stop
         let endSeen = StreamEndFlag()
@@ -245,9 +245,8 @@ public struct CreatorRecorder: Sendable {
         )
     }
 
-    /// Creates the folder `basePath` lives in.
-    static func createFolder(of basePath: String) throws {
-        let directory = (basePath as NSString).deletingLastPathComponent
+    /// Creates `directory` (and its parents) and checks that it can be written.
+    static func createFolder(_ directory: String) throws {
         guard !directory.isEmpty else { return }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -262,14 +261,7 @@ public struct CreatorRecorder: Sendable {
     /// `<output>/<username>_<UTC start time>_<room id>`, creating the folder if needed.
     private func outputBasePath(username: String, roomID: String) throws -> String {
         let directory = self.configuration.outputDirectory
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw RecorderError.outputNotWritable(path: directory, reason: "\(error)")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw RecorderError.outputNotWritable(path: directory, reason: "permission denied")
-        }
+        try Self.createFolder(directory)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
