@@ -13,7 +13,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the recorder service against the built-in TikTok simulator and print what it recorded.",
         discussion: """
             The simulator plays config/scenarios/demo.yaml (five creators: staggered lives, an HEVC picture change, a \
-            live that returns under a new room id, a pause, one who stays offline) on a free loopback port, and the \
+            live that moves to a new room id, a pause, a late short live) on a free loopback port, and the \
             service records it with config/demo.yaml, its status page up, until the scenario is over.
             """
     )
@@ -64,7 +64,9 @@ struct DemoCommand: AsyncParsableCommand {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             configuration.tiktok.baseURL = "http://127.0.0.1:\(port)"
-            print("simulator listening on http://127.0.0.1:\(port); recording its creators for about \(ends.components.seconds + Int64(settle)) s")
+            print(
+                "simulator listening on http://127.0.0.1:\(port); recording its creators for about \(ends.components.seconds + Int64(settle)) s"
+            )
             let finished = Date().addingTimeInterval(Double(ends.components.seconds) + settle)
             try await ServiceLauncher.run(
                 configuration: configuration, file: nil, logger: logger,
