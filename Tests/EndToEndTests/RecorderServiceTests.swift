@@ -174,3 +174,82 @@ struct StatusClient {
         return nil
     }
 }
+
+/// A `kill -9` in the middle of a live: the next start marks the cut part interrupted (its fragmented MP4 plays) and
+/// records on as the next part of the same session.
+@Suite(.serialized) struct RecorderCrashTests {
+    @Test func afterKillNineTheNextStartContinuesTheSessionAsItsNextPart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let output = (directory as NSString).appendingPathComponent("recordings")
+        let scenario = try ScenarioFile.parse(
+            """
+            encoder: loop
+            creators:
+              - uniqueId: crash_creator
+                userId: "6900000000000077001"
+                roomId: "7300000000000077001"
+                width: 320
+                height: 180
+                timeline:
+                  - {at: 1, live: }
+                  - {at: 1.5, chat: {rate: 2, for: 80, script: builtin}}
+                  - {at: 90, end: 3}
+            """, file: "crash.yaml")
+        let simulator = TikTokSimulator(scenario: scenario, logger: RecorderServiceTests.quiet)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run(port: 0) { portContinuation.yield($0) } }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let configPath = (directory as NSString).appendingPathComponent("recorder.yaml")
+            try """
+            output: \(output)
+            tiktok: {baseURL: "http://127.0.0.1:\(port)", transport: signature-free}
+            watch: {interval: 1s, requestsPerMinute: 300, returnWindow: 60s, minimumFreeSpace: 10MB}
+            status: {listen: "127.0.0.1:0"}
+            creators: [crash_creator]
+
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+            func start() async throws -> (RecorderProcess, StatusClient) {
+                let process = try RecorderProcess(arguments: ["run", "--config", configPath], directory: directory)
+                let port = try #require(
+                    try await process.waitForLog(/status page on http:\/\/127\.0\.0\.1:(\d+)\//, within: 30), "\(process.log)")
+                return (process, StatusClient(port: Int(port) ?? 0))
+            }
+            let (first, firstStatus) = try await start()
+            defer { first.kill9IfRunning() }
+            let recording = try await firstStatus.waitUntil(within: 40) { $0.recordings.first.map { $0.seconds > 4 } == true }
+            #expect(recording != nil, "the first run never recorded; log: \(first.log.suffix(2000))")
+            first.signal(SIGKILL)
+            _ = try await first.waitForExit(within: 10)
+
+            let (second, secondStatus) = try await start()
+            defer { second.kill9IfRunning() }
+            let resumed = try await secondStatus.waitUntil(within: 40) { snapshot in
+                snapshot.recordings.first.map { $0.part == 2 && $0.seconds > 3 } == true
+            }
+            #expect(resumed != nil, "the second run did not record on as part 2; log: \(second.log.suffix(2000))")
+            second.signal(SIGTERM)
+            #expect(try await second.waitForExit(within: 25) == 0)
+
+            let catalog = try await SQLiteCatalog.open(path: (output as NSString).appendingPathComponent("catalog.sqlite"))
+            let sessions = try await catalog.sessions(CatalogFilter(limit: 10))
+            let session = try #require(sessions.first)
+            let parts = try await catalog.parts(session: session.id)
+            try await catalog.close()
+            #expect(sessions.count == 1)
+            #expect(parts.map(\.endReason) == ["interrupted", "shutdown"])
+            #expect(parts.last?.reason == "restart")
+            let ffprobe = try ExternalTools.ffmpegTool("ffprobe")
+            for part in parts {
+                let mp4 = try #require(part.files.first { $0.hasSuffix(".mp4") })
+                let probe = try await ExternalTools.run(
+                    ffprobe,
+                    ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", (output as NSString).appendingPathComponent(mp4)])
+                #expect((Double(probe.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 2, "part \(part.index) plays \(probe)")
+            }
+        }
+    }
+}

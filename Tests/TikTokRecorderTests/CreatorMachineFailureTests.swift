@@ -150,9 +150,10 @@ import Testing
         ]
         let recordings: [CreatorMachine.RecordingOutcome] = [.streamEnded, .stopped, .failed(message: "z")]
 
+        var closedTwiceOrUnknown: [SessionID] = []
         func apply(_ actions: [CreatorMachine.Action]) {
             for action in actions {
-                if case .endSession(let id, _) = action { #expect(openSessions.remove(id) != nil) }
+                if case .endSession(let id, _) = action, openSessions.remove(id) == nil { closedTwiceOrUnknown.append(id) }
             }
         }
         for step in 0..<5_000 {
@@ -184,6 +185,7 @@ import Testing
             if case .recording = machine.state { apply(machine.recordingFinished(.streamEnded, now: now)) }
             if machine.nextCheck != nil { apply(machine.lookup(.offline, at: now)) }
         }
+        #expect(closedTwiceOrUnknown.isEmpty, "sessions ended that were not open: \(closedTwiceOrUnknown)")
         #expect(machine.state == .offline)
         #expect(machine.consecutiveFailures == 0)
         #expect(openSessions.isEmpty)

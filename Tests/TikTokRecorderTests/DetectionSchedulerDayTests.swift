@@ -58,6 +58,7 @@ import Testing
         var longestGap: TimeInterval = 0
         var wakes = 0
         var waiting: Set<Int> = []
+        var stalls: [Date] = []
         var dueTime = Duration.zero
 
         func perform(_ actions: [CreatorMachine.Action], creator: Int) {
@@ -119,16 +120,20 @@ import Testing
             var next = result.wakeAt ?? at(Self.dayLength)
             if let end = recordingEnds.values.min() { next = min(next, end) }
             if !confirming.isEmpty { next = min(next, budget.nextAvailable(.roomInfo, now: now)) }
-            #expect(next > now || !result.usernames.isEmpty, "no progress at \(now)")
+            if next <= now && result.usernames.isEmpty { stalls.append(now) }
             now = max(next, now)
         }
 
+        // Every wake-up made progress (a check, or a later wake-up).
+        #expect(stalls.isEmpty, "no progress at \(stalls.prefix(5))")
         // Within the budget: no 60 s window holds more than the limit.
         var first = 0
+        var busiestWindow = 0
         for (index, request) in requests.enumerated() {
             while requests[first].addingTimeInterval(60) <= request { first += 1 }
-            #expect(index - first + 1 <= Self.requestsPerMinute)
+            busiestWindow = max(busiestWindow, index - first + 1)
         }
+        #expect(busiestWindow <= Self.requestsPerMinute)
         // Everyone is checked at least every 1.5 effective intervals.
         #expect(longestGap <= effective * 1.5)
         #expect(machines.allSatisfy { $0.lastCheck.map { $0 > at(Self.dayLength - effective * 1.5) } == true })
@@ -142,16 +147,8 @@ import Testing
         #expect(endedSessions.values.allSatisfy { $0 == .ended })
         #expect(endedSessions.count >= 29)
 
-        let elapsed = ContinuousClock.now - started
+        // How long it took is a figure for bench/, not an assertion: a loaded machine must not fail this test.
         let figures = "\(wakes) wake-ups, \(requests.count) requests, longest gap \(Int(longestGap)) s"
-        print("simulated day: \(figures), \(elapsed) (in due: \(dueTime))")
-        // The scheduler runs once per lookup token (about 41,500 times here) over all 500 creators. Optimised, the
-        // whole day takes about 0.5 s of CPU; the bound leaves room for a loaded machine. An unoptimised (debug)
-        // build is 10–20 times slower, so it gets a sanity bound only.
-        #if DEBUG
-        #expect(elapsed < .seconds(60))
-        #else
-        #expect(elapsed < .seconds(2))
-        #endif
+        print("simulated day: \(figures), \(ContinuousClock.now - started) (in due: \(dueTime))")
     }
 }
