@@ -190,4 +190,20 @@ import Testing
         #expect(before >= 7 && before <= 8)
         #expect(after > 40)
     }
+
+    @Test func refusalsOfRequestsAlreadyInFlightAreOneBlockNotSeveral() {
+        var budget = RequestBudget(requestsPerMinute: 60, now: at(0))
+        let first = budget.blocked(now: at(0), retryAfter: nil)
+        // Seven lookups were on their way: their refusals arrive within the same second.
+        for offset in 1...7 { _ = budget.blocked(now: at(Double(offset) / 10), retryAfter: nil) }
+        #expect(budget.blockedUntil(now: at(1)) == first)
+        #expect(first.timeIntervalSince(at(0)) <= 72)
+        #expect(budget.usage(now: at(1)).blocks == 1)
+        // A longer Retry-After still wins.
+        let longer = budget.blocked(now: at(2), retryAfter: 600)
+        #expect(longer == at(602))
+        // The next incident, after the block, doubles.
+        let second = budget.blocked(now: at(700), retryAfter: nil)
+        #expect(second.timeIntervalSince(at(700)) >= 96)
+    }
 }

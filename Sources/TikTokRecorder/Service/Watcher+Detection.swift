@@ -67,7 +67,11 @@ extension Watcher {
     func noteRefusal(_ refusal: TikTokLiveError) {
         var retryAfter: TimeInterval?
         if case .rateLimited(_, let seconds?) = refusal { retryAfter = TimeInterval(seconds) }
-        let until = self.budget.blocked(now: Date(), retryAfter: retryAfter)
+        let now = Date()
+        let wasBlocked = self.budget.blockedUntil(now: now) != nil
+        let until = self.budget.blocked(now: now, retryAfter: retryAfter)
+        // Refusals of requests already on their way belong to the block just logged.
+        guard !wasBlocked else { return }
         self.logger.warning(
             "TikTok refused a request; every check backs off", metadata: ["until": "\(until)", "refusal": "\(refusal)"]
         )

@@ -143,7 +143,14 @@ public struct RequestBudget: Sendable {
 
     /// TikTok refused (WAF/captcha/403/429): every group waits 60 s × 2^(blocks−1), capped at 1 h, ±20 % jitter;
     /// a longer `retryAfter` wins. Returns the end of the block.
+    /// Refusals that arrive while a block is in force are the same incident (requests already on their way when the
+    /// first refusal came): they do not lengthen it, except by a longer `retryAfter`.
     @discardableResult public mutating func blocked(now: Date, retryAfter: TimeInterval?) -> Date {
+        if let current = blockEnd, now < current {
+            let wanted = now.addingTimeInterval(retryAfter ?? 0)
+            if wanted > current { blockEnd = wanted }
+            return blockEnd ?? current
+        }
         blocks += 1
         let doublings = Double(min(blocks - 1, 30))
         let base = min(Self.maximumBlock, Self.firstBlock * pow(2, doublings))
