@@ -35,8 +35,8 @@ import TikTokSimulator
             let status = StatusClient(port: Int(statusPort) ?? 0)
 
             // 1. Every live is found and recorded; the sessions close after their return windows.
-            let settled = try await status.waitUntil(within: 90) { snapshot in
-                Date().timeIntervalSince(simulatorStart) > 40 && snapshot.recordings.isEmpty
+            let settled = try await status.waitUntil(within: 120) { snapshot in
+                Date().timeIntervalSince(simulatorStart) > 60 && snapshot.recordings.isEmpty
                     && !snapshot.creators.contains { $0.state == "waiting" || $0.state == "live" }
             }
             #expect(settled != nil, "the recordings did not all end; log: \(recorder.log.suffix(3000))")
@@ -51,7 +51,7 @@ import TikTokSimulator
             }
             #expect(afterReload != nil, "the reload did not take effect; log: \(recorder.log.suffix(2000))")
             // The added creator is recorded once the firewall backoff is over.
-            let recordingLate = try await status.waitUntil(within: 100) { snapshot in
+            let recordingLate = try await status.waitUntil(within: 120) { snapshot in
                 snapshot.recordings.contains { $0.username == ServiceScenario.addedLater && $0.seconds > 3 }
             }
             #expect(recordingLate != nil, "the added creator was not recorded; log: \(recorder.log.suffix(2000))")
