@@ -7,9 +7,9 @@
 #              URL from room info, plus one TikTokLive 7.0.1 Python client per live (PyPI, in bench/.venv), pointed
 #              at the simulator by a small wrapper that overrides the library's base URLs at import.
 #
-# Usage: bench/service-scale.sh [MINUTES]     MINUTES (default 15) bounds the run after the build; a watchdog stops
-#                                             it there. A default run takes about 12 minutes: ours about 4, then the
-#                                             start-up of the 100 Python clients about 6 (every process imports
+# Usage: bench/service-scale.sh [MINUTES]     MINUTES (default 18) bounds the run after the build; a watchdog stops
+#                                             it there. A default run takes about 13 minutes: ours about 3.5, then the
+#                                             start-up of the 100 Python clients about 8 (every process imports
 #                                             TikTokLive: ~4 s of CPU each on this 2-core machine), the window, the table.
 # Knobs (environment):
 #   CREATORS (500) LIVE (100)      creators watched, and how many of them go live
@@ -40,7 +40,7 @@
 #   timestamps, overlapping streams merged) minus the video duration of that side's MP4s (ffprobe); summed over lives.
 set -euo pipefail
 
-MINUTES=${1:-15}
+MINUTES=${1:-18}
 CREATORS=${CREATORS:-500}
 LIVE=${LIVE:-100}
 WINDOW=${WINDOW:-60}
