@@ -102,13 +102,14 @@ public final class TikTokSimulator: Sendable {
         // Likes, joins, viewer counts and the rest run beside the chat, on their own schedule, and stop with it.
         let index = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await EventScript.play(into: room, start: liveStart, end: chatEnd) }
-            try await Task.sleep(until: chatStart)
+            // Each message has its own time on the schedule: a late wake-up (a loaded machine) sends it late, but
+            // never drops the ones after it.
             var index = 0
-            while ContinuousClock.now + creator.chatInterval < chatEnd {
+            while chatStart + creator.chatInterval * (index + 1) < chatEnd {
+                try await Task.sleep(until: chatStart + creator.chatInterval * index)
                 let script = ChatScript.lines[index % ChatScript.lines.count]
                 room.pushChat(script.comment, from: ChatScript.user(script.userIndex))
                 index += 1
-                try await Task.sleep(for: creator.chatInterval)
             }
             try await group.waitForAll()
             return index

@@ -31,7 +31,7 @@ import TikTokSimulator
     }
 
     @Test func aPausedLiveIsStatus3OnEveryLookupButStillAliveUntilItResumes() async throws {
-        let scenario = Self.scenario([(0, .live), (1, .pause), (6, .resume), (30, .end(action: 3))])
+        let scenario = Self.scenario([(0, .live), (1, .pause), (12, .resume), (40, .end(action: 3))])
         try await SimulatorHarness.with(scenario) { simulator, baseURL in
             let client = SimulatorHarness.client(baseURL)
             let paused = try await Self.eventually {
@@ -62,8 +62,9 @@ import TikTokSimulator
     @Test func everyLiveGetsANewRoomIDAndEndedRoomsStayKnownToCheckAlive() async throws {
         let named: Int64 = 7_300_000_000_000_000_777
         let scenario = Self.scenario([
-            (0, .live), (1, .end(action: 3)), (2.5, .live), (4, .end(action: 3)), (5.5, .liveInRoom(roomID: named)),
-            (7, .end(action: 3)), (8.5, .webFault(.inject(.phantomAlive, endpoints: WebFaults.Endpoint.web))),
+            // Each stretch lasts 5 s, so a loaded machine's slow answers still fall inside it.
+            (0, .live), (2, .end(action: 3)), (4, .live), (9, .end(action: 3)), (11, .liveInRoom(roomID: named)),
+            (16, .end(action: 3)), (21, .webFault(.inject(.phantomAlive, endpoints: WebFaults.Endpoint.web))),
         ])
         try await SimulatorHarness.with(scenario) { simulator, baseURL in
             let client = SimulatorHarness.client(baseURL)

@@ -122,14 +122,14 @@ import TikTokSimulator
             let start = ContinuousClock.now
             let client = SimulatorHarness.client(baseURL)
             let roomID = SimulatorHarness.roomID
-            try await Task.sleep(until: start + .milliseconds(1000))
+            try await Task.sleep(until: start + .milliseconds(2000))
             let countryBlocked = await Self.fails({ _ = try await client.userInfo(username: "sim_creator") }) {
                 if case .countryBlocked = $0 { return true }
                 return false
             }
             #expect(countryBlocked, "302 step")
 
-            try await Task.sleep(until: start + .milliseconds(4000))
+            try await Task.sleep(until: start + .milliseconds(7000))
             let ageRestricted = await Self.fails({ _ = try await client.roomInfo(roomID: roomID) }) {
                 if case .ageRestricted(let code) = $0 { return code == 4_003_110 }
                 return false
@@ -137,14 +137,14 @@ import TikTokSimulator
             #expect(ageRestricted, "ageRestricted step")
             #expect(try await client.isLive(roomID: roomID), "check_alive is not a room-info endpoint")
 
-            try await Task.sleep(until: start + .milliseconds(7000))
+            try await Task.sleep(until: start + .milliseconds(12000))
             let rateLimited = await Self.fails({ _ = try await client.roomInfo(roomID: roomID) }) {
                 if case .rateLimited(_, let retryAfter) = $0 { return retryAfter == 7 }
                 return false
             }
             #expect(rateLimited, "429 step")
 
-            try await Task.sleep(until: start + .milliseconds(10000))
+            try await Task.sleep(until: start + .milliseconds(17000))
             #expect(try await client.isLive(roomID: roomID))
             #expect(try await client.isLive(roomID: roomID))
             let blocked = await Self.fails({ _ = try await client.isLive(roomID: roomID) }) {
