@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the package builds against (libav, libcurl, zlib), and ffmpeg and GNU time, which only the
-# tests and benchmarks use (an outside witness, CPU figures). Safe to run again.
+# Installs the Debian 12 packages the package builds against (libav, libcurl, zlib), and those only the tests and
+# benchmarks use: ffmpeg (an outside witness), GNU time (CPU figures), systemd (`systemd-analyze verify` of the unit in
+# deploy/). Safe to run again.
 set -euo pipefail
-packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libcurl4-openssl-dev zlib1g-dev ffmpeg time)
+packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libcurl4-openssl-dev zlib1g-dev ffmpeg time systemd)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
