@@ -11,7 +11,7 @@ import TikTokRecorder
 ///
 /// Reads the service only through ``RecorderControl``. Binds `host:port` (loopback by default; 0 picks a free port)
 /// and serves until graceful shutdown or cancellation.
-public struct StatusServer: Service {
+public struct StatusServer: Service, CustomStringConvertible {
     /// What the pages and the API show and command.
     public let control: any RecorderControl
     /// The address to bind.
@@ -20,6 +20,9 @@ public struct StatusServer: Service {
     public let port: Int
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
+
+    /// The address only (swift-service-lifecycle logs every service's description).
+    public var description: String { "StatusServer(\(self.host):\(self.port))" }
 
     /// Creates the server; nothing is bound until ``run()``.
     public init(

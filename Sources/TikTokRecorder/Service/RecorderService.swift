@@ -9,7 +9,7 @@ import UnixSignals
 /// Graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) stops new checks, finishes every recording's files
 /// and catalog rows, then closes the catalog and returns. Sessions still live at that moment stay open in the
 /// catalog, and the next start continues them as their next part.
-public struct RecorderService: Service {
+public struct RecorderService: Service, CustomStringConvertible {
     /// The watcher, for a status server.
     public let watcher: Watcher
     /// The catalog this service owns (closed when ``run()`` returns).
@@ -20,6 +20,10 @@ public struct RecorderService: Service {
     let logger: Logger
     /// How often the configuration file's modification time is compared.
     let reloadPollInterval: Duration
+
+    /// Names the service and its configuration file only: swift-service-lifecycle logs every service's description,
+    /// and the default one would print the environment, session cookie included.
+    public var description: String { "RecorderService(configuration: \(self.configurationFile ?? "in code"))" }
 
     /// Opens the catalog under `configuration.output`, takes over the sessions a crash or shutdown left open, and
     /// prepares the watcher. Nothing is checked or recorded until ``run()``.
